@@ -1,0 +1,180 @@
+"""Platforms, their guides, and each guide's prerequisites and ordered steps.
+
+Text fields marked as translated in ``translation.py`` get ``_fr`` and ``_en`` columns from
+django-modeltranslation; French is the source language.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname, get_language
+
+from guides.markdown import render_markdown
+
+SOURCE_LANGUAGE = "fr"
+
+
+class TranslatedContent(models.Model):
+    """Tells templates which fields fall back to the French source in the active language."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def untranslated(self) -> frozenset[str]:
+        """Names of translated fields showing French text because the active language's is empty."""
+        language = get_language()
+        if language == SOURCE_LANGUAGE:
+            return frozenset()
+        return frozenset(
+            name
+            for name in translator.get_options_for_model(type(self)).all_fields
+            if not getattr(self, build_localized_fieldname(name, language))
+            and getattr(self, build_localized_fieldname(name, SOURCE_LANGUAGE))
+        )
+
+
+class Platform(TranslatedContent):
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses, e.g. “tiktok”."))
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Platforms are listed by this number, smallest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("guides:platform", args=[self.slug])
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Guide.Status.PUBLISHED)
+
+
+class Guide(TranslatedContent):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="guides", verbose_name=_("platform")
+    )
+    slug = models.SlugField(_("slug"), help_text=_("Used in the guide's address; unique per platform."))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences: what the guide achieves."))
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated time (minutes)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    last_verified_on = models.DateField(
+        _("last verified on"), null=True, blank=True, help_text=_("When someone last followed the guide in the app.")
+    )
+    verified_app_version = models.CharField(
+        _("verified app version"), max_length=40, blank=True, help_text=_("The app version it was checked with.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["platform__position", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["platform", "slug"], name="guide_slug_unique_per_platform")]
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guides:guide", args=[self.platform.slug, self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Ordered(models.Model):
+    """A child kept at positions 1..n within its guide (see ``guides.ordering``)."""
+
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+
+class Prerequisite(Ordered, TranslatedContent):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="prerequisites", verbose_name=_("guide"))
+    text = models.CharField(_("text"), max_length=300)
+
+    class Meta(Ordered.Meta):
+        constraints = [models.UniqueConstraint(fields=["guide", "position"], name="prerequisite_position_unique")]
+        verbose_name = _("prerequisite")
+        verbose_name_plural = _("before you start")
+
+    def __str__(self):
+        return self.text
+
+
+class Step(Ordered, TranslatedContent):
+    class Surface(models.TextChoices):
+        APP = "app", _("In the app")
+        WEBSITE = "website", _("On the website")
+        EMAIL = "email", _("In your e-mail")
+        ANYWHERE = "anywhere", _("Anywhere")
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="steps", verbose_name=_("guide"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels."),
+    )
+    surface = models.CharField(_("where it happens"), max_length=20, choices=Surface.choices, default=Surface.APP)
+    image = models.ImageField(_("screenshot"), upload_to="steps/%Y/", blank=True)
+    image_alt = models.CharField(
+        _("screenshot description"), max_length=300, blank=True, help_text=_("What the screenshot shows, for people who cannot see it.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta(Ordered.Meta):
+        constraints = [models.UniqueConstraint(fields=["guide", "position"], name="step_position_unique")]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.image and not getattr(self, build_localized_fieldname("image_alt", SOURCE_LANGUAGE)):
+            raise ValidationError(
+                {build_localized_fieldname("image_alt", SOURCE_LANGUAGE): _("Describe the screenshot for people who cannot see it.")}
+            )
+
+    def get_absolute_url(self):
+        return f"{self.guide.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"step-{self.pk}"
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)

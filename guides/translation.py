@@ -1,0 +1,29 @@
+"""Which model fields carry a French and an English version (django-modeltranslation)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from guides.models import Guide, Platform, Prerequisite, Step
+
+
+@register(Platform)
+class PlatformTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = {"fr": ("name",)}
+
+
+@register(Guide)
+class GuideTranslationOptions(TranslationOptions):
+    fields = ("title", "summary", "conclusion")
+    required_languages = {"fr": ("title", "summary")}
+
+
+@register(Prerequisite)
+class PrerequisiteTranslationOptions(TranslationOptions):
+    fields = ("text",)
+    required_languages = ("fr",)
+
+
+@register(Step)
+class StepTranslationOptions(TranslationOptions):
+    fields = ("title", "body", "image_alt")
+    required_languages = {"fr": ("title",)}

@@ -1,0 +1,52 @@
+"""Public pages: the home page, a platform's guides, a guide, and the health check."""
+
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from guides.models import Guide, Platform
+
+
+def _published_guides():
+    return Guide.objects.published().select_related("platform")
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    platforms = (
+        Platform.objects.filter(guides__status=Guide.Status.PUBLISHED)
+        .distinct()
+        .prefetch_related(Prefetch("guides", queryset=_published_guides(), to_attr="published_guides"))
+    )
+    return render(request, "guides/home.html", {"platforms": platforms})
+
+
+@require_safe
+def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = get_object_or_404(Platform, slug=platform_slug)
+    guides = _published_guides().filter(platform=platform)
+    return render(request, "guides/platform.html", {"platform": platform, "guides": guides})
+
+
+@require_safe
+def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
+    guide = get_object_or_404(
+        _published_guides().prefetch_related("prerequisites", "steps"),
+        platform__slug=platform_slug,
+        slug=guide_slug,
+    )
+    return render(request, "guides/guide.html", {"guide": guide, "platform": guide.platform})
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
