@@ -3,7 +3,12 @@ and a history of every change (django-reversion registers the models here, after
 modeltranslation has added the per-language columns, so that a version holds every language).
 """
 
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin, SortableStackedInline, SortableTabularInline
+from adminsortable2.admin import (
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Max
@@ -98,7 +103,7 @@ class GuideAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         save_in_order(
             formset.model.objects.filter(guide=form.instance),
             ordered=[f.instance for f in kept],
-            changed=[f.instance for f in kept if f.has_changed()],
+            changed=[f.instance for f in kept if set(f.changed_data) - {"position"}],
         )
         formset.save_m2m()
 

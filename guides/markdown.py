@@ -11,9 +11,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-_parser = MarkdownIt("zero").enable(
-    ["list", "emphasis", "link", "backticks", "newline", "escape", "entity"]
-)
+_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "backticks", "newline", "escape", "entity"])
 
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "code"}
 _ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}

@@ -70,9 +70,7 @@ class Guide(TranslatedContent):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
-    platform = models.ForeignKey(
-        Platform, on_delete=models.PROTECT, related_name="guides", verbose_name=_("platform")
-    )
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="guides", verbose_name=_("platform"))
     slug = models.SlugField(_("slug"), help_text=_("Used in the guide's address; unique per platform."))
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), help_text=_("One or two sentences: what the guide achieves."))
@@ -149,7 +147,10 @@ class Step(Ordered, TranslatedContent):
     surface = models.CharField(_("where it happens"), max_length=20, choices=Surface.choices, default=Surface.APP)
     image = models.ImageField(_("screenshot"), upload_to="steps/%Y/", blank=True)
     image_alt = models.CharField(
-        _("screenshot description"), max_length=300, blank=True, help_text=_("What the screenshot shows, for people who cannot see it.")
+        _("screenshot description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the screenshot shows, for people who cannot see it."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -162,14 +163,13 @@ class Step(Ordered, TranslatedContent):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        if self.image and not getattr(self, build_localized_fieldname("image_alt", SOURCE_LANGUAGE)):
-            raise ValidationError(
-                {build_localized_fieldname("image_alt", SOURCE_LANGUAGE): _("Describe the screenshot for people who cannot see it.")}
-            )
-
     def get_absolute_url(self):
         return f"{self.guide.get_absolute_url()}#{self.anchor}"
+
+    def clean(self):
+        alt_field = build_localized_fieldname("image_alt", SOURCE_LANGUAGE)
+        if self.image and not getattr(self, alt_field):
+            raise ValidationError({alt_field: _("Describe the screenshot for people who cannot see it.")})
 
     @property
     def anchor(self) -> str:

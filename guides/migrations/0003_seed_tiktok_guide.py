@@ -80,10 +80,7 @@ STEPS = [
                 "Ouvrez l'application TikTok et connectez-vous au compte professionnel. "
                 "Votre profil et vos vidéos s'affichent."
             ),
-            "en": (
-                "Open the TikTok app and sign in to the business account. "
-                "Your profile and your videos appear."
-            ),
+            "en": ("Open the TikTok app and sign in to the business account. Your profile and your videos appear."),
         },
     },
     {
@@ -94,10 +91,7 @@ STEPS = [
                 "Sur votre profil, touchez l'icône en haut à droite pour ouvrir les paramètres, "
                 "puis `Paramètres et confidentialité`."
             ),
-            "en": (
-                "On your profile, tap the icon at the top right to open the settings, "
-                "then `Settings and privacy`."
-            ),
+            "en": ("On your profile, tap the icon at the top right to open the settings, then `Settings and privacy`."),
         },
     },
     {
@@ -146,7 +140,9 @@ STEPS = [
         "surface": "website",
         "title": {"fr": "Ouvrez les paramètres de l'utilisateur", "en": "Open the user settings"},
         "body": {
-            "fr": "Cliquez sur l'icône en forme de silhouette en haut à droite, puis sur `Paramètres de l'utilisateur`.",
+            "fr": (
+                "Cliquez sur l'icône en forme de silhouette en haut à droite, puis sur `Paramètres de l'utilisateur`."
+            ),
             "en": "Click the silhouette icon at the top right, then `User settings`.",
         },
     },
