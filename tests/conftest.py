@@ -64,3 +64,53 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# Browser tests: Debian's Chromium, kept off the network so that any request leaving the
+# machine shows up as a failure rather than as a slow page.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A phone held in one hand.
+    return {**browser_context_args, "viewport": {"width": 360, "height": 780}, "locale": "fr-FR"}
+
+
+@pytest.fixture
+def watched_page(page, live_server):
+    """A page that fails the test on a console error, a failed request or any request that
+    would leave this machine (which is refused)."""
+    problems: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            problems.append(f"request leaving the machine: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} {request.failure}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}"),
+    )
+    yield page
+    assert problems == []

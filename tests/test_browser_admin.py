@@ -1,0 +1,75 @@
+"""The admin in a real browser: translation tabs with no request leaving the machine, and
+reordering steps with the drag-and-drop inline."""
+
+import pytest
+from playwright.sync_api import expect
+
+from guides.models import Guide
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Editors work at a desk.
+    pytest.mark.browser_context_args(viewport={"width": 1280, "height": 900}, locale="en-GB"),
+]
+
+PASSWORD = "a-long-local-password-42"
+
+
+@pytest.fixture
+def signed_in(watched_page, live_server, django_user_model):
+    django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD)
+    watched_page.goto(f"{live_server.url}/admin/login/")
+    watched_page.fill("#id_username", "boss")
+    watched_page.fill("#id_password", PASSWORD)
+    watched_page.click("input[type=submit]")
+    expect(watched_page.locator("#user-tools")).to_be_visible()
+    return watched_page
+
+
+def seeded_guide():
+    return Guide.objects.get(slug="dissocier-tiktok-for-business")
+
+
+def test_translation_tabs_switch_languages(signed_in, live_server):
+    page = signed_in
+    page.goto(f"{live_server.url}/admin/guides/guide/{seeded_guide().pk}/change/")
+    tabs = page.locator(".ui-tabs-nav").first
+    expect(tabs).to_be_visible()
+    # The admin speaks English here, so the English tab opens first.
+    expect(page.locator("#id_title_en")).to_be_visible()
+    expect(page.locator("#id_title_fr")).to_be_hidden()
+    tabs.get_by_role("tab", name="fr").click()
+    expect(page.locator("#id_title_fr")).to_be_visible()
+    expect(page.locator("#id_title_fr")).to_have_value("Dissocier un compte TikTok de TikTok for Business")
+    expect(page.locator("#id_title_en")).to_be_hidden()
+    # Every step inline has its own tabs too: title, body and screenshot description.
+    expect(page.locator("#steps-group .ui-tabs-nav")).to_have_count(7 * 3)
+
+
+def test_moving_a_step_first_and_saving_keeps_positions_one_to_n(signed_in, live_server):
+    page = signed_in
+    guide = seeded_guide()
+    last = guide.steps.get(position=7)
+    page.goto(f"{live_server.url}/admin/guides/guide/{guide.pk}/change/")
+    page.locator("#steps-6 .move-begin").click()
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    positions = list(guide.steps.order_by("position").values_list("position", "pk"))
+    assert [position for position, _ in positions] == [1, 2, 3, 4, 5, 6, 7]
+    assert positions[0][1] == last.pk
+
+
+def test_a_step_can_be_dragged_to_a_new_place(signed_in, live_server):
+    page = signed_in
+    guide = seeded_guide()
+    first, second, third = guide.steps.order_by("position")[:3]
+    # Stacked steps are tall: show them all so that the drag needs no scrolling.
+    page.set_viewport_size({"width": 1280, "height": 6000})
+    page.goto(f"{live_server.url}/admin/guides/guide/{guide.pk}/change/")
+    page.locator("#steps-0 h3").drag_to(page.locator("#steps-2 h3"))
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    order = list(guide.steps.order_by("position").values_list("pk", flat=True))
+    assert order[:3] == [second.pk, third.pk, first.pk]
+    assert list(guide.steps.order_by("position").values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
