@@ -4,6 +4,7 @@ Text fields marked as translated in ``translation.py`` get ``_fr`` and ``_en`` c
 django-modeltranslation; French is the source language.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -106,6 +107,9 @@ class Guide(TranslatedContent):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def reset_progress(self, reader_key: str) -> None:
+        StepCompletion.objects.filter(reader_key=reader_key, step__guide=self).delete()
+
 
 class Ordered(models.Model):
     """A child kept at positions 1..n within its guide (see ``guides.ordering``)."""
@@ -128,6 +132,18 @@ class Prerequisite(Ordered, TranslatedContent):
 
     def __str__(self):
         return self.text
+
+
+class StepQuerySet(models.QuerySet):
+    def with_open_report_readers(self):
+        """Annotate how many distinct readers have an open report on each step."""
+        return self.annotate(
+            open_report_readers=models.Count(
+                "reports__reader_key",
+                filter=models.Q(reports__status__in=StepReport.OPEN_STATUSES),
+                distinct=True,
+            )
+        )
 
 
 class Step(Ordered, TranslatedContent):
@@ -155,6 +171,8 @@ class Step(Ordered, TranslatedContent):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = StepQuerySet.as_manager()
+
     class Meta(Ordered.Meta):
         constraints = [models.UniqueConstraint(fields=["guide", "position"], name="step_position_unique")]
         verbose_name = _("step")
@@ -178,3 +196,117 @@ class Step(Ordered, TranslatedContent):
     @property
     def body_html(self):
         return render_markdown(self.body)
+
+    def mark_done(self, reader_key: str) -> None:
+        StepCompletion.objects.get_or_create(reader_key=reader_key, step=self)
+
+    def mark_not_done(self, reader_key: str) -> None:
+        StepCompletion.objects.filter(reader_key=reader_key, step=self).delete()
+
+    def has_open_report_from(self, reader_key: str | None) -> bool:
+        return bool(reader_key) and self.reports.open().filter(reader_key=reader_key).exists()
+
+
+class StepCompletion(models.Model):
+    """A reader ticked a step off. Readers are anonymous: ``reader_key`` lives in their session."""
+
+    reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="completions", verbose_name=_("step"))
+    created_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reader_key", "step"], name="one_completion_per_reader_step")]
+        verbose_name = _("step completion")
+        verbose_name_plural = _("step completions")
+
+    def __str__(self):
+        return f"{self.step} ✓"
+
+
+class StepReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=StepReport.OPEN_STATUSES)
+
+
+class StepReport(models.Model):
+    """A reader says a step no longer matches what the app shows."""
+
+    class Problem(models.TextChoices):
+        RENAMED = "renamed", _("A label or button has another name")
+        MISSING = "missing", _("An option is missing")
+        MOVED = "moved", _("The screens come in another order")
+        OTHER = "other", _("Something else")
+
+    class Device(models.TextChoices):
+        ANDROID = "android", _("Android")
+        IOS = "ios", _("iPhone or iPad (iOS)")
+        WEB = "web", _("Web browser")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONFIRMED = "confirmed", _("Confirmed")
+        FIXED = "fixed", _("Fixed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    OPEN_STATUSES = (Status.NEW, Status.CONFIRMED)
+    SEEN_INSTEAD_MAX_LENGTH = 1000
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reports", verbose_name=_("step"))
+    language = models.CharField(_("language"), max_length=8, choices=[("fr", _("French")), ("en", _("English"))])
+    problem = models.CharField(_("what is wrong"), max_length=20, choices=Problem.choices)
+    seen_instead = models.TextField(_("what the reader sees instead"), max_length=SEEN_INSTEAD_MAX_LENGTH)
+    app_version = models.CharField(_("app version"), max_length=40, blank=True)
+    device = models.CharField(_("device"), max_length=20, choices=Device.choices)
+    contact_email = models.EmailField(_("e-mail for a follow-up"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+
+    objects = StepReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "reader_key"],
+                condition=models.Q(status__in=["new", "confirmed"]),
+                name="one_open_report_per_reader_step",
+            )
+        ]
+        verbose_name = _("step report")
+        verbose_name_plural = _("step reports")
+
+    def __str__(self):
+        return f"{self.step} · {self.get_problem_display()}"
+
+
+class GuideVote(models.Model):
+    """A reader's answer to "Did this guide help?"; one per reader and guide, which they may change."""
+
+    REASON_MAX_LENGTH = 500
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="votes", verbose_name=_("guide"))
+    helpful = models.BooleanField(_("helpful"))
+    reason = models.TextField(_("reason"), blank=True, max_length=REASON_MAX_LENGTH)
+    language = models.CharField(_("language"), max_length=8, choices=[("fr", _("French")), ("en", _("English"))])
+    reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
+    created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["guide", "reader_key"], name="one_vote_per_reader_guide")]
+        verbose_name = _("guide vote")
+        verbose_name_plural = _("guide votes")
+
+    def __str__(self):
+        return f"{self.guide}: {'+' if self.helpful else '-'}"

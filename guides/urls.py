@@ -1,11 +1,18 @@
 from django.urls import path
 
-from guides import views
+from guides.views import feedback, pages, progress
 
 app_name = "guides"
 
+guide = "<slug:platform_slug>/<slug:guide_slug>/"
+step = guide + "steps/<int:step_id>/"
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("<slug:platform_slug>/", views.platform_detail, name="platform"),
-    path("<slug:platform_slug>/<slug:guide_slug>/", views.guide_detail, name="guide"),
+    path("", pages.home, name="home"),
+    path("<slug:platform_slug>/", pages.platform_detail, name="platform"),
+    path(guide, pages.guide_detail, name="guide"),
+    path(guide + "start-over/", progress.start_over, name="start-over"),
+    path(guide + "vote/", feedback.vote, name="vote"),
+    path(step + "done/", progress.mark_step, name="step-done"),
+    path(step + "report/", feedback.report_step, name="step-report"),
 ]

@@ -133,7 +133,10 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # readers' progress should survive weeks between visits
+# Readers are anonymous; their key lives in the session, created on their first action only.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # progress should survive weeks between visits
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+CSRF_FAILURE_VIEW = "guides.views.responses.csrf_failure"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 # Security. Debug off means production: HTTPS unless explicitly turned off for local runs.
@@ -167,6 +170,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Readers' reports: a notice appears on a step once this many readers have open reports on it,
+# and one client may send at most GUIDES_REPORTS_PER_WINDOW reports per window. The counters
+# live in the cache, so they are shared between processes when REDIS_URL is set.
+GUIDES_REPORT_NOTICE_READERS = env_int("GUIDES_REPORT_NOTICE_READERS", 2)
+GUIDES_REPORTS_PER_WINDOW = env_int("GUIDES_REPORTS_PER_WINDOW", 5)
+GUIDES_REPORT_WINDOW_SECONDS = env_int("GUIDES_REPORT_WINDOW_SECONDS", 600)
 
 LOGGING = {
     "version": 1,

@@ -3,10 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from guides import views
+from guides.views import pages
+
+handler404 = "guides.views.responses.page_not_found"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", pages.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

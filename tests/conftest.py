@@ -114,3 +114,19 @@ def watched_page(page, live_server):
     )
     yield page
     assert problems == []
+
+
+@pytest.fixture
+def htmx(client):
+    """A client that sends requests the way htmx does."""
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    return client
+
+
+def step_url(step, action: str, language: str = "fr") -> str:
+    guide = step.guide
+    return f"/{language}/{guide.platform.slug}/{guide.slug}/steps/{step.pk}/{action}/"
+
+
+def guide_url(guide, action: str = "", language: str = "fr") -> str:
+    return f"/{language}/{guide.platform.slug}/{guide.slug}/" + (f"{action}/" if action else "")

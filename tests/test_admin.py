@@ -127,11 +127,12 @@ def test_the_editors_group_can_edit_content_but_not_people(editor_client, guide)
 
 def test_the_editors_group_holds_exactly_the_content_permissions():
     codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
-    assert codenames == {
+    content = {
         f"{action}_{model}"
         for model in ("platform", "guide", "prerequisite", "step")
         for action in ("add", "change", "delete", "view")
     }
+    assert codenames == content | {"view_stepreport", "change_stepreport", "view_guidevote"}
 
 
 def test_a_screenshot_needs_a_description(admin_client, guide):

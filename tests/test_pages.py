@@ -169,6 +169,6 @@ def test_the_health_check_answers_ok(client):
 
 
 def test_the_health_check_reports_a_database_failure(client):
-    with mock.patch("guides.views.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch("guides.views.pages.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503

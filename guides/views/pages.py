@@ -7,7 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from guides.models import Guide, Platform
+from guides.forms import GuideVoteForm
+from guides.models import Guide, GuideVote, Platform, Step
+from guides.progress import decorate, progress_of_loaded
+from guides.readers import reader_key
 
 
 def _published_guides():
@@ -34,11 +37,20 @@ def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
 @require_safe
 def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
     guide = get_object_or_404(
-        _published_guides().prefetch_related("prerequisites", "steps"),
-        platform__slug=platform_slug,
-        slug=guide_slug,
+        _published_guides().prefetch_related("prerequisites"), platform__slug=platform_slug, slug=guide_slug
     )
-    return render(request, "guides/guide.html", {"guide": guide, "platform": guide.platform})
+    reader = reader_key(request)
+    steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
+    decorate(steps, reader)
+    context = {
+        "guide": guide,
+        "platform": guide.platform,
+        "steps": steps,
+        "progress": progress_of_loaded(steps),
+        "vote": GuideVote.objects.filter(guide=guide, reader_key=reader).first() if reader else None,
+        "vote_form": GuideVoteForm(),
+    }
+    return render(request, "guides/guide.html", context)
 
 
 @never_cache

@@ -1,0 +1,61 @@
+"""Forms for readers' actions. Views read input through these only."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guides.models import GuideVote, StepReport
+
+
+class ProgressForm(forms.Form):
+    """Mark a step done (``done=1``) or not done (``done=0``): explicit, so a double submit is harmless."""
+
+    done = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
+
+
+class StepReportForm(forms.ModelForm):
+    problem = forms.ChoiceField(label=_("What is wrong?"), choices=StepReport.Problem.choices, widget=forms.RadioSelect)
+    seen_instead = forms.CharField(
+        label=_("What do you see instead?"),
+        max_length=StepReport.SEEN_INSTEAD_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example the exact name of the button, or the screen you are on."),
+    )
+    device = forms.ChoiceField(label=_("Your device"), choices=StepReport.Device.choices, widget=forms.RadioSelect)
+    app_version = forms.CharField(
+        label=_("App version (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Often shown in the app's settings, under “About”."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your e-mail (optional)"),
+        required=False,
+        help_text=_("Only to tell you when the step is fixed."),
+    )
+    # A field people never see: bots that fill in every field give themselves away.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = StepReport
+        fields = ["problem", "seen_instead", "device", "app_version", "contact_email"]
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class GuideVoteForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        label=_("Did this guide help?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+    )
+    reason = forms.CharField(
+        label=_("What could be better? (optional)"),
+        required=False,
+        max_length=GuideVote.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

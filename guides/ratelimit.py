@@ -1,0 +1,37 @@
+"""A fixed-window rate limit per client, counted in the cache.
+
+With ``REDIS_URL`` the counters are shared by every process and host; with the local-memory
+default they hold per process. The client is identified by a keyed hash of its address, so
+no raw IP address is stored, not even in the cache.
+"""
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        # Behind our reverse proxy, the client is the last address it appended.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def limit_reached(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
+    """Count one use of ``scope`` by this client; True once the client is past ``limit`` uses
+    in the current window."""
+    window = int(time.time() // seconds)
+    key = f"ratelimit:{scope}:{client_fingerprint(request)}:{window}"
+    if cache.add(key, 1, timeout=seconds + 1):
+        return limit < 1
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the window expired between add() and incr()
+        cache.add(key, 1, timeout=seconds + 1)
+        return limit < 1

@@ -1,0 +1,1 @@
+"""Views by topic: pages readers read, their progress, their reports and votes."""

@@ -1,0 +1,100 @@
+"""Readers tell us a step no longer matches the app, and whether the guide helped."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from guides.forms import GuideVoteForm, StepReportForm
+from guides.models import GuideVote
+from guides.ratelimit import limit_reached
+from guides.readers import ensure_reader_key, reader_key
+from guides.views.lookups import published_guide, published_step
+from guides.views.responses import HttpResponseSeeOther, refuse, require_post
+
+VOTES_PER_WINDOW = 30
+
+
+def _already_reported(request: HttpRequest, step) -> HttpResponse:
+    message = _("You already reported this step. Editors are checking it; thank you.")
+    if request.method == "POST":
+        return refuse(request, 409, message)
+    template = "guides/report.html#report-notice" if request.htmx else "guides/report.html"
+    context = {"step": step, "guide": step.guide, "platform": step.guide.platform, "notice": message}
+    return render(request, template, context)
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id: int) -> HttpResponse:
+    step = published_step(platform_slug, guide_slug, step_id)
+    if step.has_open_report_from(reader_key(request)):
+        return _already_reported(request, step)
+    form = StepReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        valid = form.is_valid()
+        if form.is_spam():
+            return refuse(request, 400, _("Your report could not be sent."))
+        if valid:
+            return _save_report(request, form, step)
+        status = 422
+    template = "guides/report.html#report-form" if request.htmx else "guides/report.html"
+    context = {"form": form, "step": step, "guide": step.guide, "platform": step.guide.platform}
+    return render(request, template, context, status=status)
+
+
+def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpResponse:
+    if limit_reached(
+        request,
+        "step-report",
+        limit=settings.GUIDES_REPORTS_PER_WINDOW,
+        seconds=settings.GUIDES_REPORT_WINDOW_SECONDS,
+    ):
+        return refuse(
+            request, 429, _("You sent several reports in a short time. Please wait a few minutes and try again.")
+        )
+    report = form.save(commit=False)
+    report.step = step
+    report.language = get_language()
+    report.reader_key = ensure_reader_key(request)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # a second tab sent the same report a moment ago
+        return _already_reported(request, step)
+    thanks = _("Thank you: your report reached the editors.")
+    if not request.htmx:
+        messages.success(request, thanks)
+        return HttpResponseSeeOther(step.get_absolute_url())
+    context = {"step": step, "report": report, "thanks": thanks}
+    return render(request, "guides/report.html#report-thanks", context)
+
+
+@vary_on_headers("HX-Request")
+@require_post
+def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
+    guide = published_guide(platform_slug, guide_slug)
+    form = GuideVoteForm(request.POST)
+    context = {"guide": guide, "platform": guide.platform, "vote_form": form}
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, "guides/guide.html#vote", context, status=422)
+        return refuse(request, 400, " ".join(error for errors in form.errors.values() for error in errors))
+    # Like a vote box: a client voting far too often is thanked all the same, but not counted.
+    if not limit_reached(request, "guide-vote", limit=VOTES_PER_WINDOW, seconds=settings.GUIDES_REPORT_WINDOW_SECONDS):
+        context["vote"], _created = GuideVote.objects.update_or_create(
+            guide=guide,
+            reader_key=ensure_reader_key(request),
+            defaults={**form.cleaned_data, "language": get_language()},
+        )
+    context["voted"] = True
+    if not request.htmx:
+        messages.success(request, _("Thank you for your answer."))
+        return HttpResponseSeeOther(f"{guide.get_absolute_url()}#vote")
+    return render(request, "guides/guide.html#vote", context)

@@ -1,0 +1,63 @@
+"""Readers tick steps off and start over. Each action is a plain form POST answered with a
+303 back to the step; htmx requests get the step's fragment and the progress bar instead."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from guides.forms import ProgressForm
+from guides.models import Step
+from guides.progress import decorate, load_step_for_reader, progress_of, progress_of_loaded
+from guides.readers import ensure_reader_key
+from guides.views.lookups import published_guide, published_step
+from guides.views.responses import HttpResponseSeeOther, refuse, require_post
+
+
+@vary_on_headers("HX-Request")
+@require_post
+def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id: int) -> HttpResponse:
+    step = published_step(platform_slug, guide_slug, step_id)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, 400, _("Choose whether the step is done or not."))
+    reader = ensure_reader_key(request)
+    if form.cleaned_data["done"]:
+        step.mark_done(reader)
+        announcement = _("Step %(number)s marked as done.") % {"number": step.position}
+    else:
+        step.mark_not_done(reader)
+        announcement = _("Step %(number)s marked as not done.") % {"number": step.position}
+    if not request.htmx:
+        return HttpResponseSeeOther(step.get_absolute_url())
+    guide = step.guide
+    progress = progress_of(guide, reader)
+    context = {
+        "step": load_step_for_reader(step.pk, reader),
+        "guide": guide,
+        "platform": guide.platform,
+        "progress": progress,
+        "announcement": announcement,
+    }
+    return render(request, "guides/step_updated.html", context)
+
+
+@vary_on_headers("HX-Request")
+@require_post
+def start_over(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
+    guide = published_guide(platform_slug, guide_slug)
+    reader = ensure_reader_key(request)
+    guide.reset_progress(reader)
+    if not request.htmx:
+        return HttpResponseSeeOther(f"{guide.get_absolute_url()}#steps-title")
+    steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
+    decorate(steps, reader)
+    context = {
+        "guide": guide,
+        "platform": guide.platform,
+        "steps": steps,
+        "progress": progress_of_loaded(steps),
+        "announcement": _("Progress cleared: start again at step 1."),
+        "focus_first_step": True,
+    }
+    return render(request, "guides/steps_updated.html", context)

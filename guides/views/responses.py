@@ -1,0 +1,56 @@
+"""Answers shared by the readers' views: a 303 back to the page, and refusals with a clear
+message in the reader's language, never a bare status.
+
+Refusals: plain requests get a full page. htmx requests get the message alone, retargeted to the page's
+alert region, so that an error never replaces the step the reader was looking at.
+"""
+
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a form POST, send the browser back with a GET (not a resubmission)."""
+
+    status_code = 303
+
+
+def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        response = render(request, "guides/refusal.html#message", {"message": message}, status=status)
+        response["HX-Retarget"] = "#flash"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "guides/refusal.html", {"message": message, "status": status}, status=status)
+
+
+def require_post(view):
+    """Like Django's ``require_POST``, with a page that says what to do instead."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            response = refuse(request, 405, _("This address only accepts a form sent from a guide page."))
+            response["Allow"] = "POST"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return refuse(
+        request,
+        403,
+        _("This form has expired or came from another site. Reload the page and try again."),
+    )
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return refuse(request, 404, _("This step or guide is no longer available. Reload the page."))
+    return defaults.page_not_found(request, exception)

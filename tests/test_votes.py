@@ -1,0 +1,56 @@
+"""'Did this guide help?': one vote per reader and guide, which they may change."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from guides.models import Guide, GuideVote
+from tests.conftest import guide_url, make_guide
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+def test_a_vote_without_javascript_redirects_back_with_thanks(client, guide):
+    response = client.post(guide_url(guide, "vote", "en"), {"helpful": "no", "reason": "Step 3 is different."})
+    assert response.status_code == 303
+    assert response["Location"] == "/en/demo/guide/#vote"
+    vote = GuideVote.objects.get()
+    assert (vote.helpful, vote.reason, vote.language) == (False, "Step 3 is different.", "en")
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you for your answer." in page
+    assert "You said this guide did not help" in page
+
+
+def test_a_reader_has_one_vote_per_guide_and_may_change_it(client, guide):
+    client.post(guide_url(guide, "vote"), {"helpful": "no"})
+    client.post(guide_url(guide, "vote"), {"helpful": "yes"})
+    assert list(GuideVote.objects.values_list("helpful", flat=True)) == [True]
+
+
+def test_an_htmx_vote_answers_with_the_section(htmx, guide):
+    response = htmx.post(guide_url(guide, "vote", "fr"), {"helpful": "yes"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section class="vote" id="vote"')
+    assert "Merci pour votre réponse." in body
+
+
+@pytest.mark.parametrize("data", [{}, {"helpful": "maybe"}, {"helpful": "yes", "reason": "x" * 501}])
+def test_bad_votes_are_refused(client, htmx, guide, data):
+    assert Client().post(guide_url(guide, "vote", "en"), data).status_code == 400
+    assert htmx.post(guide_url(guide, "vote", "en"), data).status_code == 422
+    assert GuideVote.objects.count() == 0
+
+
+def test_voting_refuses_get_csrf_less_posts_and_unpublished_guides(client, platform):
+    guide = make_guide(platform, slug="guide")
+    draft = make_guide(platform, slug="draft", status=Guide.Status.DRAFT)
+    assert client.get(guide_url(guide, "vote")).status_code == 405
+    assert Client(enforce_csrf_checks=True).post(guide_url(guide, "vote"), {"helpful": "yes"}).status_code == 403
+    assert client.post(guide_url(draft, "vote"), {"helpful": "yes"}).status_code == 404
+    assert client.post("/fr/demo/unknown/vote/", {"helpful": "yes"}).status_code == 404
+    assert GuideVote.objects.count() == 0
