@@ -105,6 +105,7 @@ def watched_page(page, live_server):
             route.abort()
 
     page.route("**/*", guard)
+
     def on_console(message):
         # A refused form (422) is an answer we designed; Chromium still logs it as an error.
         if message.type == "error" and "status of 422" not in message.text:
@@ -115,9 +116,11 @@ def watched_page(page, live_server):
     page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} {request.failure}"))
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and response.status != 422
-        and problems.append(f"HTTP {response.status}: {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and response.status != 422
+            and problems.append(f"HTTP {response.status}: {response.url}")
+        ),
     )
     yield page
     assert problems == []
