@@ -9,8 +9,10 @@ of the gunicorn workers. Every loop is bounded; only 127.0.0.1 is contacted.
 """
 
 import argparse
+import http.cookiejar
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -91,6 +93,37 @@ def get(url: str) -> float:
     return time.perf_counter() - started
 
 
+def reader_actions(base: str, requests: int) -> None:
+    """A reader with a session: the guide page, and htmx toggles of one step."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    guide_url = base + PAGES["TikTok guide, 7 steps (en)"]
+    page = opener.open(guide_url, timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    action = re.search(r'action="([^"]+/done/)"', page).group(1)
+    headers = {"HX-Request": "true", "X-CSRFToken": token, "Referer": guide_url}
+    toggles, sizes = [], []
+    for number in range(requests):
+        body = f"done={1 - number % 2}".encode()
+        request = urllib.request.Request(base + action, data=body, headers=headers)
+        started = time.perf_counter()
+        with opener.open(request, timeout=10) as response:
+            sizes.append(len(response.read()))
+        toggles.append(time.perf_counter() - started)
+    opener.open(request, timeout=10).read()  # leave one step done for the page below
+    pages = sorted(_timed(lambda: opener.open(guide_url, timeout=10).read()) for _ in range(requests))
+    toggles.sort()
+    for name, times in (("htmx toggle (POST, en)", toggles), ("guide page, reader with progress", pages)):
+        p50, p95 = statistics.median(times) * 1000, times[int(len(times) * 0.95) - 1] * 1000
+        size = f"{max(sizes):7d}" if "toggle" in name else " " * 7
+        print(f"{name:30} {size}    - {p50:7.1f} {p95:7.1f} {times[-1] * 1000:7.1f}       -")
+
+
+def _timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
 def worker_rss_mib(master_pid: int) -> list[float]:
     sizes = []
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -166,6 +199,7 @@ def main() -> None:
                 p50 = statistics.median(times) * 1000
                 p95 = times[int(len(times) * 0.95) - 1] * 1000
                 print(f"{name:30} {size:7d} {queries:4d} {p50:7.1f} {p95:7.1f} {times[-1] * 1000:7.1f} {rate:7.0f}")
+            reader_actions(base, args.requests)
             rss = worker_rss_mib(server.pid)
             print(
                 f"\nworker memory (RSS): {', '.join(f'{m:.0f}' for m in rss_idle)} MiB after start, "

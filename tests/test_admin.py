@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from guides.models import Guide, Step
+from guides.models import Guide, Step, StepReport
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +145,22 @@ def test_a_screenshot_needs_a_description(admin_client, guide):
 
 def test_guides_are_public_only_when_published():
     assert set(Guide.objects.published().values_list("slug", flat=True)) == {"dissocier-tiktok-for-business"}
+
+
+def test_a_readers_report_reaches_the_admin_read_only(editor_client, guide):
+    step = guide.steps.get(position=2)
+    report = StepReport.objects.create(
+        step=step,
+        language="en",
+        problem=StepReport.Problem.MISSING,
+        seen_instead="No such menu",
+        device=StepReport.Device.IOS,
+        reader_key="k" * 32,
+    )
+    listing = editor_client.get("/admin/guides/stepreport/?status__exact=new").content.decode()
+    assert "Étape 2" in listing and "Un guide" in listing
+    page = editor_client.get(f"/admin/guides/stepreport/{report.pk}/change/").content.decode()
+    assert "No such menu" in page
+    assert 'name="seen_instead"' not in page  # what the reader wrote is shown, not editable
+    assert 'name="status"' in page
+    assert editor_client.get("/admin/guides/stepreport/add/").status_code == 403

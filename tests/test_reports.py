@@ -143,7 +143,10 @@ def test_steps_reported_by_enough_readers_show_a_notice(guide):
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_reporting_refuses_other_methods(client, guide, method):
-    assert getattr(client, method)(step_url(guide.steps.first(), "report")).status_code == 405
+    response = getattr(client, method)(step_url(guide.steps.first(), "report"))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST"
+    assert "formulaire" in response.content.decode()
 
 
 def test_reporting_refuses_a_missing_csrf_token(guide):

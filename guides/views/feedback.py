@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from guides.forms import GuideVoteForm, StepReportForm
@@ -15,7 +14,7 @@ from guides.models import GuideVote
 from guides.ratelimit import limit_reached
 from guides.readers import ensure_reader_key, reader_key
 from guides.views.lookups import published_guide, published_step
-from guides.views.responses import HttpResponseSeeOther, refuse, require_post
+from guides.views.responses import HttpResponseSeeOther, refuse, require_methods, require_post
 
 VOTES_PER_WINDOW = 30
 
@@ -30,7 +29,7 @@ def _already_reported(request: HttpRequest, step) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id: int) -> HttpResponse:
     step = published_step(platform_slug, guide_slug, step_id)
     if step.has_open_report_from(reader_key(request)):

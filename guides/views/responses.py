@@ -28,18 +28,24 @@ def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return render(request, "guides/refusal.html", {"message": message, "status": status}, status=status)
 
 
-def require_post(view):
-    """Like Django's ``require_POST``, with a page that says what to do instead."""
+def require_methods(*methods: str):
+    """Like Django's ``require_http_methods``, with a page that says what to do instead."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
-            response = refuse(request, 405, _("This address only accepts a form sent from a guide page."))
-            response["Allow"] = "POST"
-            return response
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                response = refuse(request, 405, _("This address only accepts a form sent from a guide page."))
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+require_post = require_methods("POST")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
