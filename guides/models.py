@@ -16,6 +16,7 @@ from modeltranslation.utils import build_localized_fieldname, get_language
 from guides.markdown import render_markdown
 
 SOURCE_LANGUAGE = "fr"
+READER_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 
 
 class TranslatedContent(models.Model):
@@ -253,7 +254,7 @@ class StepReport(models.Model):
     SEEN_INSTEAD_MAX_LENGTH = 1000
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reports", verbose_name=_("step"))
-    language = models.CharField(_("language"), max_length=8, choices=[("fr", _("French")), ("en", _("English"))])
+    language = models.CharField(_("language"), max_length=8, choices=READER_LANGUAGES)
     problem = models.CharField(_("what is wrong"), max_length=20, choices=Problem.choices)
     seen_instead = models.TextField(_("what the reader sees instead"), max_length=SEEN_INSTEAD_MAX_LENGTH)
     app_version = models.CharField(_("app version"), max_length=40, blank=True)
@@ -298,7 +299,7 @@ class GuideVote(models.Model):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="votes", verbose_name=_("guide"))
     helpful = models.BooleanField(_("helpful"))
     reason = models.TextField(_("reason"), blank=True, max_length=REASON_MAX_LENGTH)
-    language = models.CharField(_("language"), max_length=8, choices=[("fr", _("French")), ("en", _("English"))])
+    language = models.CharField(_("language"), max_length=8, choices=READER_LANGUAGES)
     reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
     created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

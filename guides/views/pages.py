@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from guides.forms import GuideVoteForm
-from guides.models import Guide, GuideVote, Platform, Step
-from guides.progress import decorate, progress_of_loaded
+from guides.models import Guide, GuideVote, Platform
+from guides.progress import progress_of_loaded, steps_for_reader
 from guides.readers import reader_key
 
 
@@ -40,8 +40,7 @@ def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> H
         _published_guides().prefetch_related("prerequisites"), platform__slug=platform_slug, slug=guide_slug
     )
     reader = reader_key(request)
-    steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
-    decorate(steps, reader)
+    steps = steps_for_reader(guide, reader)
     context = {
         "guide": guide,
         "platform": guide.platform,

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from guides.forms import ProgressForm
-from guides.models import Step
-from guides.progress import decorate, load_step_for_reader, progress_of, progress_of_loaded
+from guides.progress import load_step_for_reader, progress_of, progress_of_loaded, steps_for_reader
 from guides.readers import ensure_reader_key
 from guides.views.lookups import published_guide, published_step
 from guides.views.responses import HttpResponseSeeOther, refuse, require_post
@@ -50,8 +49,7 @@ def start_over(request: HttpRequest, platform_slug: str, guide_slug: str) -> Htt
     guide.reset_progress(reader)
     if not request.htmx:
         return HttpResponseSeeOther(f"{guide.get_absolute_url()}#steps-title")
-    steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
-    decorate(steps, reader)
+    steps = steps_for_reader(guide, reader)
     context = {
         "guide": guide,
         "platform": guide.platform,
