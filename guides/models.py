@@ -4,10 +4,13 @@ Text fields marked as translated in ``translation.py`` get ``_fr`` and ``_en`` c
 django-modeltranslation; French is the source language.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
@@ -39,6 +42,65 @@ class TranslatedContent(models.Model):
         )
 
 
+class TracksTranslations(models.Model):
+    """Marks an English field out of date when its French source changes after it.
+
+    Editors may flag a French edit as minor (a typo) by setting ``minor_change`` on the instance
+    before saving; then translations stay as they are. Saving an English field clears its mark.
+    """
+
+    outdated_translations = models.JSONField(
+        _("translations to update"),
+        default=list,
+        blank=True,
+        help_text=_("Fields whose English text is older than a change of the French original."),
+    )
+
+    minor_change = False
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_texts = {name: getattr(instance, name, None) for name in cls._tracked_columns()}
+        return instance
+
+    @classmethod
+    def _tracked_columns(cls) -> list[str]:
+        return [
+            build_localized_fieldname(name, language)
+            for name in translator.get_options_for_model(cls).all_fields
+            for language in (SOURCE_LANGUAGE, "en")
+        ]
+
+    def _note_translation_changes(self) -> None:
+        saved = getattr(self, "_saved_texts", None)
+        if saved is None:  # a new object: nothing was translated from an older French text
+            return
+        outdated = set(self.outdated_translations or [])
+        for name in translator.get_options_for_model(type(self)).all_fields:
+            french, english = (build_localized_fieldname(name, lang) for lang in (SOURCE_LANGUAGE, "en"))
+            if getattr(self, english) != saved[english]:
+                outdated.discard(name)
+            elif getattr(self, french) != saved[french] and getattr(self, english) and not self.minor_change:
+                outdated.add(name)
+        self.outdated_translations = sorted(outdated)
+
+    def save(self, *args, **kwargs):
+        self._note_translation_changes()
+        super().save(*args, **kwargs)
+        self._saved_texts = {name: getattr(self, name, None) for name in self._tracked_columns()}
+
+    @property
+    def english_outdated(self) -> frozenset[str]:
+        """Fields whose English text readers of the English page should know is behind."""
+        if get_language() == SOURCE_LANGUAGE:
+            return frozenset()
+        return frozenset(self.outdated_translations or [])
+
+
 class Platform(TranslatedContent):
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses, e.g. “tiktok”."))
     name = models.CharField(_("name"), max_length=100)
@@ -64,8 +126,20 @@ class GuideQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Guide.Status.PUBLISHED)
 
+    def to_review(self):
+        """Published guides nobody has verified for too long, or with confirmed reports."""
+        stale_before = timezone.localdate() - timedelta(days=settings.GUIDES_VERIFY_EVERY_DAYS)
+        return self.published().filter(
+            models.Q(last_verified_on__isnull=True)
+            | models.Q(last_verified_on__lt=stale_before)
+            | models.Q(steps__reports__status=StepReport.Status.CONFIRMED)
+        ).distinct()
 
-class Guide(TranslatedContent):
+    def with_outdated_translations(self):
+        return self.exclude(outdated_translations=[])
+
+
+class Guide(TracksTranslations, TranslatedContent):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -95,6 +169,7 @@ class Guide(TranslatedContent):
     class Meta:
         ordering = ["platform__position", "created_at"]
         constraints = [models.UniqueConstraint(fields=["platform", "slug"], name="guide_slug_unique_per_platform")]
+        permissions = [("publish_guide", _("Can publish and archive guides"))]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
 
@@ -107,6 +182,11 @@ class Guide(TranslatedContent):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def mark_verified(self, app_version: str = "") -> None:
+        self.last_verified_on = timezone.localdate()
+        self.verified_app_version = app_version
+        self.save(update_fields=["last_verified_on", "verified_app_version", "updated_at"])
 
     def reset_progress(self, reader_key: str) -> None:
         StepCompletion.objects.filter(reader_key=reader_key, step__guide=self).delete()
@@ -136,6 +216,9 @@ class Prerequisite(Ordered, TranslatedContent):
 
 
 class StepQuerySet(models.QuerySet):
+    def with_outdated_translations(self):
+        return self.exclude(outdated_translations=[])
+
     def with_open_report_readers(self):
         """Annotate how many distinct readers have an open report on each step."""
         return self.annotate(
@@ -147,7 +230,7 @@ class StepQuerySet(models.QuerySet):
         )
 
 
-class Step(Ordered, TranslatedContent):
+class Step(Ordered, TracksTranslations, TranslatedContent):
     class Surface(models.TextChoices):
         APP = "app", _("In the app")
         WEBSITE = "website", _("On the website")
@@ -228,6 +311,17 @@ class StepReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=StepReport.OPEN_STATUSES)
 
+    def handle(self, status: str, editor) -> int:
+        """Move these reports to ``status``, noting who did it and when. Readers who left an
+        e-mail hear that their report was fixed once the change is committed."""
+        from guides.notifications import notify_reporters_of_fix
+
+        changed = list(self.exclude(status=status).values_list("pk", flat=True))
+        StepReport.objects.filter(pk__in=changed).update(status=status, handled_by=editor, handled_at=timezone.now())
+        if status == StepReport.Status.FIXED and changed:
+            transaction.on_commit(lambda: notify_reporters_of_fix(changed))
+        return len(changed)
+
 
 class StepReport(models.Model):
     """A reader says a step no longer matches what the app shows."""
@@ -270,6 +364,7 @@ class StepReport(models.Model):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reporter_notified_at = models.DateTimeField(_("reader told of the fix at"), null=True, blank=True)
     reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
 
@@ -311,3 +406,21 @@ class GuideVote(models.Model):
 
     def __str__(self):
         return f"{self.guide}: {'+' if self.helpful else '-'}"
+
+
+class ReportDigest(models.Model):
+    """A digest of new reports e-mailed to the Editors group; the next one starts where it ended."""
+
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    covered_until = models.DateTimeField(_("covers reports until"))
+    report_count = models.PositiveIntegerField(_("reports"))
+    recipient_count = models.PositiveIntegerField(_("recipients"))
+
+    class Meta:
+        ordering = ["-covered_until"]
+        get_latest_by = "covered_until"
+        verbose_name = _("report digest")
+        verbose_name_plural = _("report digests")
+
+    def __str__(self):
+        return f"{self.covered_until:%Y-%m-%d %H:%M} ({self.report_count})"

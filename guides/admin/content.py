@@ -1,4 +1,4 @@
-"""The editors' admin: translation tabs, inline prerequisites and steps ordered by drag and drop,
+"""The editors' admin for content: translation tabs, inline prerequisites and steps ordered by drag and drop,
 and a history of every change (django-reversion registers the models here, after
 modeltranslation has added the per-language columns, so that a version holds every language).
 """
@@ -16,12 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
-from guides.models import Guide, GuideVote, Ordered, Platform, Prerequisite, Step, StepReport
+from guides.models import Guide, Ordered, Platform, Prerequisite, Step
 from guides.ordering import save_in_order
-
-admin.site.site_header = _("Help center administration")
-admin.site.site_title = _("Help center")
-admin.site.index_title = _("Guides and platforms")
 
 
 class OrderedChildForm(forms.ModelForm):
@@ -126,49 +122,3 @@ class StepAdmin(VersionAdmin, TabbedTranslationAdmin):
             last = obj.guide.steps.aggregate(last=Max("position"))["last"] or 0
             obj.position = last + 1
         super().save_model(request, obj, form, change)
-
-
-@admin.register(StepReport)
-class StepReportAdmin(admin.ModelAdmin):
-    list_display = ["step", "guide", "problem", "device", "app_version", "language", "status", "created_at"]
-    list_filter = ["status", "problem", "device", "language", "step__guide"]
-    list_select_related = ["step__guide"]
-    search_fields = ["seen_instead", "app_version", "step__title_fr", "step__title_en"]
-    date_hierarchy = "created_at"
-    # What the reader wrote is evidence: editors read it, they do not rewrite it.
-    readonly_fields = [
-        "step",
-        "language",
-        "problem",
-        "seen_instead",
-        "app_version",
-        "device",
-        "contact_email",
-        "reader_key",
-        "created_at",
-        "handled_by",
-        "handled_at",
-    ]
-    fields = [*readonly_fields[:7], "status", "handled_by", "handled_at", "created_at"]
-
-    @admin.display(description=_("guide"), ordering="step__guide")
-    def guide(self, report):
-        return report.step.guide
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(GuideVote)
-class GuideVoteAdmin(admin.ModelAdmin):
-    list_display = ["guide", "helpful", "reason", "language", "created_at"]
-    list_filter = ["helpful", "language", "guide"]
-    list_select_related = ["guide"]
-    readonly_fields = ["guide", "helpful", "reason", "language", "created_at"]
-    exclude = ["reader_key"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
