@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, get_language
@@ -61,6 +61,11 @@ class TracksTranslations(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self._note_translation_changes()
+        super().save(*args, **kwargs)
+        self._saved_texts = {name: getattr(self, name, None) for name in self._tracked_columns()}
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -87,11 +92,6 @@ class TracksTranslations(models.Model):
             elif getattr(self, french) != saved[french] and getattr(self, english) and not self.minor_change:
                 outdated.add(name)
         self.outdated_translations = sorted(outdated)
-
-    def save(self, *args, **kwargs):
-        self._note_translation_changes()
-        super().save(*args, **kwargs)
-        self._saved_texts = {name: getattr(self, name, None) for name in self._tracked_columns()}
 
     @property
     def english_outdated(self) -> frozenset[str]:
@@ -129,11 +129,15 @@ class GuideQuerySet(models.QuerySet):
     def to_review(self):
         """Published guides nobody has verified for too long, or with confirmed reports."""
         stale_before = timezone.localdate() - timedelta(days=settings.GUIDES_VERIFY_EVERY_DAYS)
-        return self.published().filter(
-            models.Q(last_verified_on__isnull=True)
-            | models.Q(last_verified_on__lt=stale_before)
-            | models.Q(steps__reports__status=StepReport.Status.CONFIRMED)
-        ).distinct()
+        return (
+            self.published()
+            .filter(
+                models.Q(last_verified_on__isnull=True)
+                | models.Q(last_verified_on__lt=stale_before)
+                | models.Q(steps__reports__status=StepReport.Status.CONFIRMED)
+            )
+            .distinct()
+        )
 
     def with_outdated_translations(self):
         return self.exclude(outdated_translations=[])

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
+from guides.admin.funnel import FunnelMixin
+from guides.admin.history import VersionCompareMixin
 from guides.models import Guide, Ordered, Platform, Prerequisite, Step
 from guides.ordering import save_in_order
 
@@ -48,7 +50,7 @@ class StepInline(OrderedInlineMixin, TranslationStackedInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(VersionAdmin, TabbedTranslationAdmin):
+class PlatformAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "position", "guide_count"]
     list_editable = ["position"]
     search_fields = ["name_fr", "name_en", "slug"]
@@ -63,7 +65,7 @@ class PlatformAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
+class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
     list_display = ["title", "platform", "status", "step_count", "last_verified_on", "updated_at"]
     list_filter = ["platform", "status"]
     list_select_related = ["platform"]
@@ -105,7 +107,7 @@ class GuideAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(VersionAdmin, TabbedTranslationAdmin):
+class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
     list_display = ["title", "guide", "position", "surface", "updated_at"]
     list_filter = ["guide__platform", "surface", "guide"]
     list_select_related = ["guide"]

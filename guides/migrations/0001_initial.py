@@ -6,115 +6,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Platform',
+            name="Platform",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Used in addresses, e.g. “tiktok”.', unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_fr', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('position', models.PositiveIntegerField(default=0, help_text='Platforms are listed by this number, smallest first.', verbose_name='position')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "slug",
+                    models.SlugField(help_text="Used in addresses, e.g. “tiktok”.", unique=True, verbose_name="slug"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_fr", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("description_fr", models.TextField(blank=True, null=True, verbose_name="description")),
+                ("description_en", models.TextField(blank=True, null=True, verbose_name="description")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "position",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Platforms are listed by this number, smallest first.",
+                        verbose_name="position",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'platform',
-                'verbose_name_plural': 'platforms',
-                'ordering': ['position', 'slug'],
+                "verbose_name": "platform",
+                "verbose_name_plural": "platforms",
+                "ordering": ["position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Guide',
+            name="Guide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text="Used in the guide's address; unique per platform.", verbose_name='slug')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('summary', models.TextField(help_text='One or two sentences: what the guide achieves.', verbose_name='summary')),
-                ('summary_fr', models.TextField(help_text='One or two sentences: what the guide achieves.', null=True, verbose_name='summary')),
-                ('summary_en', models.TextField(help_text='One or two sentences: what the guide achieves.', null=True, verbose_name='summary')),
-                ('conclusion', models.TextField(blank=True, verbose_name='conclusion')),
-                ('conclusion_fr', models.TextField(blank=True, null=True, verbose_name='conclusion')),
-                ('conclusion_en', models.TextField(blank=True, null=True, verbose_name='conclusion')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=20, verbose_name='status')),
-                ('estimated_minutes', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)], verbose_name='estimated time (minutes)')),
-                ('last_verified_on', models.DateField(blank=True, help_text='When someone last followed the guide in the app.', null=True, verbose_name='last verified on')),
-                ('verified_app_version', models.CharField(blank=True, help_text='The app version it was checked with.', max_length=40, verbose_name='verified app version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guides', to='guides.platform', verbose_name='platform')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used in the guide's address; unique per platform.", verbose_name="slug"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="One or two sentences: what the guide achieves.", verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_fr",
+                    models.TextField(
+                        help_text="One or two sentences: what the guide achieves.", null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.TextField(
+                        help_text="One or two sentences: what the guide achieves.", null=True, verbose_name="summary"
+                    ),
+                ),
+                ("conclusion", models.TextField(blank=True, verbose_name="conclusion")),
+                ("conclusion_fr", models.TextField(blank=True, null=True, verbose_name="conclusion")),
+                ("conclusion_en", models.TextField(blank=True, null=True, verbose_name="conclusion")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "estimated_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="estimated time (minutes)",
+                    ),
+                ),
+                (
+                    "last_verified_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When someone last followed the guide in the app.",
+                        null=True,
+                        verbose_name="last verified on",
+                    ),
+                ),
+                (
+                    "verified_app_version",
+                    models.CharField(
+                        blank=True,
+                        help_text="The app version it was checked with.",
+                        max_length=40,
+                        verbose_name="verified app version",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guides",
+                        to="guides.platform",
+                        verbose_name="platform",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guide',
-                'verbose_name_plural': 'guides',
-                'ordering': ['platform__position', 'created_at'],
+                "verbose_name": "guide",
+                "verbose_name_plural": "guides",
+                "ordering": ["platform__position", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Prerequisite',
+            name="Prerequisite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('text', models.CharField(max_length=300, verbose_name='text')),
-                ('text_fr', models.CharField(max_length=300, null=True, verbose_name='text')),
-                ('text_en', models.CharField(max_length=300, null=True, verbose_name='text')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prerequisites', to='guides.guide', verbose_name='guide')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("text", models.CharField(max_length=300, verbose_name="text")),
+                ("text_fr", models.CharField(max_length=300, null=True, verbose_name="text")),
+                ("text_en", models.CharField(max_length=300, null=True, verbose_name="text")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prerequisites",
+                        to="guides.guide",
+                        verbose_name="guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prerequisite',
-                'verbose_name_plural': 'before you start',
-                'ordering': ['position'],
-                'abstract': False,
+                "verbose_name": "prerequisite",
+                "verbose_name_plural": "before you start",
+                "ordering": ["position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('body', models.TextField(blank=True, help_text='Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels.', verbose_name='body')),
-                ('body_fr', models.TextField(blank=True, help_text='Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels.', null=True, verbose_name='body')),
-                ('body_en', models.TextField(blank=True, help_text='Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels.', null=True, verbose_name='body')),
-                ('surface', models.CharField(choices=[('app', 'In the app'), ('website', 'On the website'), ('email', 'In your e-mail'), ('anywhere', 'Anywhere')], default='app', max_length=20, verbose_name='where it happens')),
-                ('image', models.ImageField(blank=True, upload_to='steps/%Y/', verbose_name='screenshot')),
-                ('image_alt', models.CharField(blank=True, help_text='What the screenshot shows, for people who cannot see it.', max_length=300, verbose_name='screenshot description')),
-                ('image_alt_fr', models.CharField(blank=True, help_text='What the screenshot shows, for people who cannot see it.', max_length=300, null=True, verbose_name='screenshot description')),
-                ('image_alt_en', models.CharField(blank=True, help_text='What the screenshot shows, for people who cannot see it.', max_length=300, null=True, verbose_name='screenshot description')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='guides.guide', verbose_name='guide')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels.",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "body_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels.",
+                        null=True,
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "body_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels.",
+                        null=True,
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "surface",
+                    models.CharField(
+                        choices=[
+                            ("app", "In the app"),
+                            ("website", "On the website"),
+                            ("email", "In your e-mail"),
+                            ("anywhere", "Anywhere"),
+                        ],
+                        default="app",
+                        max_length=20,
+                        verbose_name="where it happens",
+                    ),
+                ),
+                ("image", models.ImageField(blank=True, upload_to="steps/%Y/", verbose_name="screenshot")),
+                (
+                    "image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the screenshot shows, for people who cannot see it.",
+                        max_length=300,
+                        verbose_name="screenshot description",
+                    ),
+                ),
+                (
+                    "image_alt_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the screenshot shows, for people who cannot see it.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="screenshot description",
+                    ),
+                ),
+                (
+                    "image_alt_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the screenshot shows, for people who cannot see it.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="screenshot description",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="guides.guide",
+                        verbose_name="guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'step',
-                'verbose_name_plural': 'steps',
-                'ordering': ['position'],
-                'abstract': False,
+                "verbose_name": "step",
+                "verbose_name_plural": "steps",
+                "ordering": ["position"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='guide',
-            constraint=models.UniqueConstraint(fields=('platform', 'slug'), name='guide_slug_unique_per_platform'),
+            model_name="guide",
+            constraint=models.UniqueConstraint(fields=("platform", "slug"), name="guide_slug_unique_per_platform"),
         ),
         migrations.AddConstraint(
-            model_name='prerequisite',
-            constraint=models.UniqueConstraint(fields=('guide', 'position'), name='prerequisite_position_unique'),
+            model_name="prerequisite",
+            constraint=models.UniqueConstraint(fields=("guide", "position"), name="prerequisite_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.UniqueConstraint(fields=('guide', 'position'), name='step_position_unique'),
+            model_name="step",
+            constraint=models.UniqueConstraint(fields=("guide", "position"), name="step_position_unique"),
         ),
     ]

@@ -4,45 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guides', '0005_editors_read_reports'),
+        ("guides", "0005_editors_read_reports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportDigest',
+            name="ReportDigest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),
-                ('covered_until', models.DateTimeField(verbose_name='covers reports until')),
-                ('report_count', models.PositiveIntegerField(verbose_name='reports')),
-                ('recipient_count', models.PositiveIntegerField(verbose_name='recipients')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="sent at")),
+                ("covered_until", models.DateTimeField(verbose_name="covers reports until")),
+                ("report_count", models.PositiveIntegerField(verbose_name="reports")),
+                ("recipient_count", models.PositiveIntegerField(verbose_name="recipients")),
             ],
             options={
-                'verbose_name': 'report digest',
-                'verbose_name_plural': 'report digests',
-                'ordering': ['-covered_until'],
-                'get_latest_by': 'covered_until',
+                "verbose_name": "report digest",
+                "verbose_name_plural": "report digests",
+                "ordering": ["-covered_until"],
+                "get_latest_by": "covered_until",
             },
         ),
         migrations.AlterModelOptions(
-            name='guide',
-            options={'ordering': ['platform__position', 'created_at'], 'permissions': [('publish_guide', 'Can publish and archive guides')], 'verbose_name': 'guide', 'verbose_name_plural': 'guides'},
+            name="guide",
+            options={
+                "ordering": ["platform__position", "created_at"],
+                "permissions": [("publish_guide", "Can publish and archive guides")],
+                "verbose_name": "guide",
+                "verbose_name_plural": "guides",
+            },
         ),
         migrations.AddField(
-            model_name='guide',
-            name='outdated_translations',
-            field=models.JSONField(blank=True, default=list, help_text='Fields whose English text is older than a change of the French original.', verbose_name='translations to update'),
+            model_name="guide",
+            name="outdated_translations",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Fields whose English text is older than a change of the French original.",
+                verbose_name="translations to update",
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='outdated_translations',
-            field=models.JSONField(blank=True, default=list, help_text='Fields whose English text is older than a change of the French original.', verbose_name='translations to update'),
+            model_name="step",
+            name="outdated_translations",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Fields whose English text is older than a change of the French original.",
+                verbose_name="translations to update",
+            ),
         ),
         migrations.AddField(
-            model_name='stepreport',
-            name='reporter_notified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='reader told of the fix at'),
+            model_name="stepreport",
+            name="reporter_notified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="reader told of the fix at"),
         ),
     ]
