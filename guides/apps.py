@@ -11,4 +11,4 @@ class GuidesConfig(AppConfig):
 
 class HelpCenterAdminConfig(admin_apps.AdminConfig):
     default = False  # named in INSTALLED_APPS in place of django.contrib.admin
-    default_site = "guides.admin.site.HelpCenterAdminSite"
+    default_site = "guides.adminsite.HelpCenterAdminSite"

@@ -1,4 +1,5 @@
-"""The admin site: its index tells editors what needs them (new reports, guides to review)."""
+"""The admin site (outside the guides.admin package, which registers models on it): its index
+tells editors what needs them, new reports and guides to review."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
