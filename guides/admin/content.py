@@ -9,24 +9,21 @@ from adminsortable2.admin import (
     SortableStackedInline,
     SortableTabularInline,
 )
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
+from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
+from guides.admin.forms import GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
 from guides.admin.history import VersionCompareMixin
-from guides.models import Guide, Ordered, Platform, Prerequisite, Step
+from guides.models import Guide, Ordered, Platform, Prerequisite, Step, StepReport
 from guides.ordering import save_in_order
-
-
-class OrderedChildForm(forms.ModelForm):
-    def _get_validation_exclusions(self):
-        # Positions are renumbered 1..n when the whole formset is saved, so a clash with the
-        # position a sibling still has in the database is expected mid-reorder.
-        return super()._get_validation_exclusions() | {"position"}
 
 
 class OrderedInlineMixin(SortableInlineAdminMixin):
@@ -66,24 +63,69 @@ class PlatformAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
 
 @admin.register(Guide)
 class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
-    list_display = ["title", "platform", "status", "step_count", "last_verified_on", "updated_at"]
-    list_filter = ["platform", "status"]
+    form = GuideAdminForm
+    action_form = VerifyActionForm
+    actions = ["mark_verified"]
+    list_display = [
+        "title",
+        "platform",
+        "status",
+        "step_count",
+        "last_verified_on",
+        "verified_app_version",
+        "translations_to_update",
+        "updated_at",
+    ]
+    list_filter = [ReviewDueFilter, OutdatedTranslationFilter, "platform", "status"]
     list_select_related = ["platform"]
     search_fields = ["title_fr", "title_en", "summary_fr", "summary_en", "slug"]
     prepopulated_fields = {"slug": ["title_fr"]}
     date_hierarchy = "updated_at"
     inlines = [PrerequisiteInline, StepInline]
     fieldsets = [
-        (None, {"fields": ["platform", "title", "slug", "summary", "conclusion"]}),
+        (None, {"fields": ["platform", "title", "slug", "summary", "conclusion", "minor_change"]}),
         (_("Publication"), {"fields": ["status", "estimated_minutes", "last_verified_on", "verified_app_version"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_count=Count("steps"))
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self.may_publish(request):
+            return form
+        return type(form.__name__, (form,), {"may_publish": False})
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj and not obj.status_editable_without_publishing and not self.may_publish(request):
+            readonly.append("status")
+        return readonly
+
+    @staticmethod
+    def may_publish(request) -> bool:
+        return request.user.has_perm("guides.publish_guide")
+
     @admin.display(description=_("steps"), ordering="step_count")
     def step_count(self, guide):
         return guide.step_count
+
+    @admin.display(description=_("translations to update"))
+    def translations_to_update(self, guide):
+        return ", ".join(guide.outdated_translations) or "—"
+
+    @admin.action(description=_("Mark as verified today"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        version = form.cleaned_data["app_version"] if form.is_valid() else ""
+        for guide in queryset:
+            guide.mark_verified(version)
+        self.message_user(request, _("Guides marked as verified today: %(count)d.") % {"count": len(queryset)})
+
+    def save_model(self, request, obj, form, change):
+        obj.minor_change = form.cleaned_data.get("minor_change", False)
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, Ordered):
@@ -98,22 +140,61 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdm
         ]
         # New rows without a position go last, in the order they were added.
         kept.sort(key=lambda f: (not f.instance.position, f.instance.position or 0, formset.forms.index(f)))
+        changed = [f.instance for f in kept if set(f.changed_data) - {"position"}]
+        for item in changed:
+            item.minor_change = form.cleaned_data.get("minor_change", False)
         save_in_order(
-            formset.model.objects.filter(guide=form.instance),
-            ordered=[f.instance for f in kept],
-            changed=[f.instance for f in kept if set(f.changed_data) - {"position"}],
+            formset.model.objects.filter(guide=form.instance), ordered=[f.instance for f in kept], changed=changed
         )
         formset.save_m2m()
+        if formset.model is Step:
+            self._offer_to_fix_reports(request, [item for item in changed if item.pk])
+
+    def _offer_to_fix_reports(self, request, steps):
+        reported = Step.objects.filter(pk__in=[s.pk for s in steps], reports__status__in=StepReport.OPEN_STATUSES)
+        for step in reported.distinct():
+            url = reverse("admin:guides_step_change", args=[step.pk])
+            self.message_user(
+                request,
+                format_html(
+                    _('“{}” has open reports from readers. <a href="{}">Open the step to mark them fixed</a>.'),
+                    step.title,
+                    url,
+                ),
+                messages.WARNING,
+            )
 
 
 @admin.register(Step)
 class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
-    list_display = ["title", "guide", "position", "surface", "updated_at"]
-    list_filter = ["guide__platform", "surface", "guide"]
+    form = StepAdminForm
+    list_display = ["title", "guide", "position", "surface", "translations_to_update", "updated_at"]
+    list_filter = [OutdatedTranslationFilter, "guide__platform", "surface", "guide"]
     list_select_related = ["guide"]
     search_fields = ["title_fr", "title_en", "body_fr", "body_en"]
-    fields = ["guide", "position", "title", "surface", "body", "image", "image_alt"]
+    fields = ["guide", "position", "title", "surface", "body", "image", "image_alt", "minor_change"]
     readonly_fields = ["position"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj and obj.reports.open().exists():
+            fields.append("mark_reports_fixed")
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj and "mark_reports_fixed" in form.base_fields:
+            count = obj.reports.open().count()
+            form.base_fields["mark_reports_fixed"].label = ngettext(
+                "Mark the %(count)d open report on this step as fixed",
+                "Mark the %(count)d open reports on this step as fixed",
+                count,
+            ) % {"count": count}
+        return form
+
+    @admin.display(description=_("translations to update"))
+    def translations_to_update(self, step):
+        return ", ".join(step.outdated_translations) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a step to another guide would break both guides' numbering; reorder inline.
@@ -123,4 +204,8 @@ class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
         if not change:
             last = obj.guide.steps.aggregate(last=Max("position"))["last"] or 0
             obj.position = last + 1
+        obj.minor_change = form.cleaned_data.get("minor_change", False)
         super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("mark_reports_fixed"):
+            fixed = obj.reports.open().handle(StepReport.Status.FIXED, request.user)
+            self.message_user(request, _("Reports marked as fixed: %(count)d.") % {"count": fixed})

@@ -4,6 +4,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -36,9 +37,10 @@ def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_safe
 def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
-    guide = get_object_or_404(
-        _published_guides().prefetch_related("prerequisites"), platform__slug=platform_slug, slug=guide_slug
-    )
+    # Staff preview any guide exactly as readers will see it; readers only get published ones.
+    preview = request.user.is_staff and request.user.has_perm("guides.view_guide")
+    guides = Guide.objects.select_related("platform") if preview else _published_guides()
+    guide = get_object_or_404(guides.prefetch_related("prerequisites"), platform__slug=platform_slug, slug=guide_slug)
     reader = reader_key(request)
     steps = steps_for_reader(guide, reader)
     context = {
@@ -48,8 +50,13 @@ def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> H
         "progress": progress_of_loaded(steps),
         "vote": GuideVote.objects.filter(guide=guide, reader_key=reader).first() if reader else None,
         "vote_form": GuideVoteForm(),
+        "preview": not guide.is_published,
     }
-    return render(request, "guides/guide.html", context)
+    response = render(request, "guides/guide.html", context)
+    if context["preview"]:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @never_cache

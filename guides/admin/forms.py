@@ -1,0 +1,43 @@
+"""Admin forms: the publication rule, "minor change" edits, verification, fixing reports."""
+
+from django import forms
+from django.contrib.admin import helpers
+from django.utils.translation import gettext_lazy as _
+
+from guides.models import Guide
+
+MINOR_CHANGE_HELP = _("A typo or formatting fix in French: English translations stay up to date.")
+
+
+class OrderedChildForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # Positions are renumbered 1..n when the whole formset is saved, so a clash with the
+        # position a sibling still has in the database is expected mid-reorder.
+        return super()._get_validation_exclusions() | {"position"}
+
+
+class GuideAdminForm(forms.ModelForm):
+    minor_change = forms.BooleanField(label=_("Minor change (typo)"), required=False, help_text=MINOR_CHANGE_HELP)
+
+    may_publish = True  # the admin hands a subclass with False to editors who may not publish
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.may_publish and "status" in self.fields:
+            # Without the "publish guides" permission: write, and send to review.
+            allowed = {Guide.Status.DRAFT, Guide.Status.IN_REVIEW}
+            self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] in allowed]
+
+
+class StepAdminForm(forms.ModelForm):
+    minor_change = forms.BooleanField(label=_("Minor change (typo)"), required=False, help_text=MINOR_CHANGE_HELP)
+    mark_reports_fixed = forms.BooleanField(label=_("Mark this step's open reports as fixed"), required=False)
+
+
+class VerifyActionForm(helpers.ActionForm):
+    app_version = forms.CharField(
+        label=_("App version checked"),
+        required=False,
+        max_length=40,
+        help_text=_("For “Mark as verified today”."),
+    )
