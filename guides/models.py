@@ -64,12 +64,13 @@ class TracksTranslations(models.Model):
     def save(self, *args, **kwargs):
         self._note_translation_changes()
         super().save(*args, **kwargs)
-        self._saved_texts = {name: getattr(self, name, None) for name in self._tracked_columns()}
+        self._loaded_values = {name: getattr(self, name) for name in self._tracked_columns()}
 
     @classmethod
     def from_db(cls, db, field_names, values):
+        # Keep what the database held (cheap: pages load many steps, few are saved).
         instance = super().from_db(db, field_names, values)
-        instance._saved_texts = {name: getattr(instance, name, None) for name in cls._tracked_columns()}
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
         return instance
 
     @classmethod
@@ -81,12 +82,14 @@ class TracksTranslations(models.Model):
         ]
 
     def _note_translation_changes(self) -> None:
-        saved = getattr(self, "_saved_texts", None)
+        saved = getattr(self, "_loaded_values", None)
         if saved is None:  # a new object: nothing was translated from an older French text
             return
         outdated = set(self.outdated_translations or [])
         for name in translator.get_options_for_model(type(self)).all_fields:
             french, english = (build_localized_fieldname(name, lang) for lang in (SOURCE_LANGUAGE, "en"))
+            if english not in saved or french not in saved:  # loaded with only() / defer()
+                continue
             if getattr(self, english) != saved[english]:
                 outdated.discard(name)
             elif getattr(self, french) != saved[french] and getattr(self, english) and not self.minor_change:
