@@ -227,3 +227,16 @@ def test_editing_a_reported_step_inline_points_to_its_reports(editor_client, gui
     response = post_guide(editor_client, guide, **{"steps-1-body_en": "Rewritten."})
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any(f"/admin/guides/step/{step.pk}/change/" in m for m in messages)
+
+
+def test_line_breaks_sent_by_browsers_do_not_count_as_changes(editor_client, guide):
+    step = guide.steps.get(position=1)
+    Step.objects.filter(pk=step.pk).update(body_fr="Ligne un.\nLigne deux.", body_en="Line one.\nLine two.")
+    before = Step.objects.get(pk=step.pk).updated_at
+    fields = form_fields(editor_client.get(change_url(guide)).content.decode(), "guide_form")
+    fields = {name: value.replace("\n", "\r\n") for name, value in fields.items()}
+    fields["steps-0-body_fr"] = "Ligne un.\r\nLigne deux."
+    assert editor_client.post(change_url(guide), fields).status_code == 302
+    after = Step.objects.get(pk=step.pk)
+    assert after.updated_at == before
+    assert after.body_fr == "Ligne un.\nLigne deux."

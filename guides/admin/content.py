@@ -19,7 +19,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from reversion.admin import VersionAdmin
 
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
-from guides.admin.forms import GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
+from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
 from guides.admin.history import VersionCompareMixin
 from guides.models import Guide, Ordered, Platform, Prerequisite, Step, StepReport
@@ -28,6 +28,7 @@ from guides.ordering import save_in_order
 
 class OrderedInlineMixin(SortableInlineAdminMixin):
     form = OrderedChildForm
+    formfield_overrides = TEXT_AREAS
     extra = 0
 
     class Media:
@@ -48,6 +49,7 @@ class StepInline(OrderedInlineMixin, TranslationStackedInline):
 
 @admin.register(Platform)
 class PlatformAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
+    formfield_overrides = TEXT_AREAS
     list_display = ["name", "slug", "position", "guide_count"]
     list_editable = ["position"]
     search_fields = ["name_fr", "name_en", "slug"]
@@ -64,6 +66,7 @@ class PlatformAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
 @admin.register(Guide)
 class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
     form = GuideAdminForm
+    formfield_overrides = TEXT_AREAS
     action_form = VerifyActionForm
     actions = ["mark_verified"]
     list_display = [
@@ -74,6 +77,7 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdm
         "last_verified_on",
         "verified_app_version",
         "translations_to_update",
+        "funnel_link",
         "updated_at",
     ]
     list_filter = [ReviewDueFilter, OutdatedTranslationFilter, "platform", "status"]
@@ -168,6 +172,7 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdm
 @admin.register(Step)
 class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
     form = StepAdminForm
+    formfield_overrides = TEXT_AREAS
     list_display = ["title", "guide", "position", "surface", "translations_to_update", "updated_at"]
     list_filter = [OutdatedTranslationFilter, "guide__platform", "surface", "guide"]
     list_select_related = ["guide"]

@@ -1,18 +1,76 @@
-"""What readers tell editors: reports on steps, and votes on guides."""
+"""What readers tell editors: reports on steps, triaged in a queue by step, and votes on guides."""
+
+import re
+from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from guides.models import GuideVote, StepReport
+from guides.models import GuideVote, Step, StepReport
+
+
+@dataclass
+class ReportedStep:
+    """One line of the triage queue: a step and what its open reports say together."""
+
+    step: Step
+    latest: StepReport
+    readers: int
+    devices: list[str] = field(default_factory=list)
+    app_versions: list[str] = field(default_factory=list)
+
+
+def _version_order(version: str) -> list[str | int]:
+    # "38.10" comes after "38.9", as editors read versions.
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", version)]
+
+
+def _reported_step(reports: list[StepReport]) -> ReportedStep:
+    return ReportedStep(
+        step=reports[0].step,
+        latest=max(reports, key=lambda report: report.created_at),
+        readers=len({report.reader_key for report in reports}),
+        devices=sorted({str(report.get_device_display()) for report in reports}),
+        app_versions=sorted({report.app_version for report in reports if report.app_version}, key=_version_order),
+    )
+
+
+def open_reports_by_step() -> list[ReportedStep]:
+    """Open reports grouped by step, most reported first. One query, however many steps: the
+    grouping happens here rather than in a query per step."""
+    reports = StepReport.objects.open().select_related("step__guide").order_by("step_id", "-created_at")
+    queue = [_reported_step(list(group)) for _step_id, group in groupby(reports, key=lambda report: report.step_id)]
+    queue.sort(key=lambda item: (item.readers, item.latest.created_at), reverse=True)
+    return queue
 
 
 @admin.register(StepReport)
 class StepReportAdmin(admin.ModelAdmin):
-    list_display = ["step", "guide", "problem", "device", "app_version", "language", "status", "created_at"]
+    list_display = [
+        "step_link",
+        "guide",
+        "problem",
+        "device",
+        "app_version",
+        "language",
+        "status",
+        "handled_by",
+        "handled_at",
+        "created_at",
+    ]
+    # The step cell links to the step; the report itself opens from its problem.
+    list_display_links = ["problem"]
     list_filter = ["status", "problem", "device", "language", "step__guide"]
-    list_select_related = ["step__guide"]
+    list_select_related = ["step__guide", "handled_by"]
     search_fields = ["seen_instead", "app_version", "step__title_fr", "step__title_en"]
     date_hierarchy = "created_at"
+    actions = ["confirm", "mark_fixed", "dismiss"]
     # What the reader wrote is evidence: editors read it, they do not rewrite it.
     readonly_fields = [
         "step",
@@ -26,8 +84,39 @@ class StepReportAdmin(admin.ModelAdmin):
         "created_at",
         "handled_by",
         "handled_at",
+        "reporter_notified_at",
+        "step_link",
     ]
-    fields = [*readonly_fields[:7], "status", "handled_by", "handled_at", "created_at"]
+    fields = [
+        "step_link",
+        *readonly_fields[1:7],
+        "status",
+        "handled_by",
+        "handled_at",
+        "reporter_notified_at",
+        "created_at",
+    ]
+
+    def get_urls(self):
+        queue = path("queue/", self.admin_site.admin_view(self.queue_view), name="guides_stepreport_queue")
+        return [queue, *super().get_urls()]
+
+    def queue_view(self, request):
+        """Open reports by step, so that editors fix the steps most readers trip on first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Open reports by step"),
+            "reported_steps": open_reports_by_step(),
+        }
+        return TemplateResponse(request, "admin/guides/stepreport/queue.html", context)
+
+    @admin.display(description=_("step"), ordering="step")
+    def step_link(self, report):
+        url = reverse("admin:guides_step_change", args=[report.step_id])
+        return format_html('<a href="{}">{}</a>', url, report.step)
 
     @admin.display(description=_("guide"), ordering="step__guide")
     def guide(self, report):
@@ -35,6 +124,33 @@ class StepReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Confirm"), permissions=["change"])
+    def confirm(self, request, queryset):
+        self._handle(request, queryset, StepReport.Status.CONFIRMED)
+
+    @admin.action(description=_("Mark fixed"), permissions=["change"])
+    def mark_fixed(self, request, queryset):
+        self._handle(request, queryset, StepReport.Status.FIXED)
+
+    @admin.action(description=_("Dismiss"), permissions=["change"])
+    def dismiss(self, request, queryset):
+        self._handle(request, queryset, StepReport.Status.DISMISSED)
+
+    def _handle(self, request, queryset, status: StepReport.Status) -> None:
+        changed = StepReport.objects.filter(pk__in=queryset.values("pk")).handle(status, request.user)
+        message = ngettext(
+            "%(count)d report is now “%(status)s”.",
+            "%(count)d reports are now “%(status)s”.",
+            changed,
+        )
+        self.message_user(request, message % {"count": changed, "status": status.label})
+
+    def save_model(self, request, obj, form, change):
+        # Only the status is editable, and it changes through handle(), which notes who
+        # handled the report and tells the reader when it is fixed.
+        if "status" in form.changed_data:
+            StepReport.objects.filter(pk=obj.pk).handle(obj.status, request.user)
 
 
 @admin.register(GuideVote)

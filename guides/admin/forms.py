@@ -1,12 +1,25 @@
 """Admin forms: the publication rule, "minor change" edits, verification, fixing reports."""
 
 from django import forms
-from django.contrib.admin import helpers
+from django.contrib.admin import helpers, widgets
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import Guide
 
 MINOR_CHANGE_HELP = _("A typo or formatting fix in French: English translations stay up to date.")
+
+
+class TextAreaField(forms.CharField):
+    """Browsers send line breaks as CRLF; keep LF, as stored, so that a text nobody touched is
+    not seen as changed (which would bump ``updated_at`` and mark translations out of date)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+TEXT_AREAS = {models.TextField: {"form_class": TextAreaField, "widget": widgets.AdminTextareaWidget}}
 
 
 class OrderedChildForm(forms.ModelForm):

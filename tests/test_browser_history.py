@@ -1,0 +1,53 @@
+"""History and the funnel in a real browser: compare two versions from the history page, restore
+the older one, and read where readers get stuck, with no request leaving the machine."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_browser_admin import seeded_guide, signed_in  # noqa: F401 (a fixture)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser_context_args(viewport={"width": 1280, "height": 900}, locale="en-GB"),
+]
+
+
+def save_english_title(page, title: str) -> None:
+    page.fill("#id_title_en", title)
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+def test_an_editor_compares_two_versions_and_restores_the_older_one(signed_in, live_server):  # noqa: F811
+    page = signed_in
+    guide = seeded_guide()
+    original = guide.title_en
+    page.goto(f"{live_server.url}/admin/guides/guide/{guide.pk}/change/")
+    save_english_title(page, original)
+    save_english_title(page, f"{original} (rewritten)")
+
+    page.locator("a.historylink").click()
+    page.get_by_role("button", name="Compare").click()
+
+    expect(page.locator("td.diff ins")).to_have_text("(rewritten)")
+    expect(page.get_by_role("rowheader", name="Title [en]")).to_be_visible()
+
+    page.get_by_role("link", name="History").click()
+    page.locator("#change-history tbody tr").first.get_by_role("link").click()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    guide.refresh_from_db()
+    assert guide.title_en == original
+    assert list(guide.steps.values_list("position", flat=True).order_by("position")) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_the_funnel_is_reached_from_the_guide_and_drawn_without_scripts(signed_in, live_server):  # noqa: F811
+    page = signed_in
+    guide = seeded_guide()
+    page.goto(f"{live_server.url}/admin/guides/guide/{guide.pk}/change/")
+
+    page.get_by_role("link", name="Where readers get stuck").click()
+
+    expect(page.locator("table.funnel tbody tr")).to_have_count(7)
+    expect(page.locator(".funnel-bar.done").first).to_be_attached()
