@@ -53,14 +53,14 @@ def _fix_notice(report: StepReport) -> EmailMessage:
             "step_title": report.step.title,
             "step_url": settings.SITE_URL + report.step.get_absolute_url(),
         }
-        return _message("guides/email/report_fixed", context, [report.contact_email])
+        return _message("guides/email/report_fixed", context, to=[report.contact_email])
 
 
-def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
+def _message(template: str, context: dict, **recipients) -> EmailMessage:
     subject = render_to_string(f"{template}_subject.txt", context)
     body = render_to_string(f"{template}_body.txt", context)
     # A header cannot hold a line break.
-    return EmailMessage(" ".join(subject.split()), body, to=to)
+    return EmailMessage(" ".join(subject.split()), body, **recipients)
 
 
 def editor_addresses() -> list[str]:
@@ -77,7 +77,8 @@ def report_digest(reports: list[StepReport], recipients: list[str]) -> EmailMess
             "guides": _by_guide_and_step(reports),
             "queue_url": settings.SITE_URL + reverse("admin:guides_stepreport_queue"),
         }
-        return _message("guides/email/report_digest", context, recipients)
+        # Blind copies: editors do not need each other's addresses.
+        return _message("guides/email/report_digest", context, bcc=recipients)
 
 
 def _by_guide_and_step(reports: list[StepReport]) -> list[dict]:

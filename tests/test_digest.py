@@ -52,7 +52,8 @@ def test_it_sends_one_message_to_the_active_editors_with_an_address(editors, gui
     output = run_digest()
 
     [message] = mailoutbox
-    assert sorted(message.to) == editors
+    assert sorted(message.bcc) == editors
+    assert message.to == []
     assert "Digest sent to 2 editor(s): 1 new report(s)." in output
 
 
