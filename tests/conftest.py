@@ -113,7 +113,13 @@ def watched_page(page, live_server):
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} {request.failure}"))
+
+    def on_request_failed(request):
+        # ERR_ABORTED is the browser dropping what it still loaded when the test navigates on.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            problems.append(f"failed: {request.url} {request.failure}")
+
+    page.on("requestfailed", on_request_failed)
     page.on(
         "response",
         lambda response: (
