@@ -269,9 +269,10 @@ def test_it_shows_who_handled_a_report_and_when_in_the_list_and_the_form(editor_
     listing = editor_client.get(REPORTS).content.decode()
     form = editor_client.get(change_url(report)).content.decode()
 
-    assert '<td class="field-handled_by nowrap">editor</td>' in listing
+    assert '<td class="field-handled_by_name">editor</td>' in listing
     assert f'<td class="field-handled_at nowrap">{when}</td>' in listing
-    assert (readonly_value(form, "handled_by"), readonly_value(form, "handled_at")) == ("editor", when)
+    assert (readonly_value(form, "handled_by_name"), readonly_value(form, "handled_at")) == ("editor", when)
+    assert "/admin/auth/user/" not in form  # editors may not open users' pages
 
 
 # The admin index

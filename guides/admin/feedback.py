@@ -60,7 +60,7 @@ class StepReportAdmin(admin.ModelAdmin):
         "app_version",
         "language",
         "status",
-        "handled_by",
+        "handled_by_name",
         "handled_at",
         "created_at",
     ]
@@ -82,7 +82,7 @@ class StepReportAdmin(admin.ModelAdmin):
         "contact_email",
         "reader_key",
         "created_at",
-        "handled_by",
+        "handled_by_name",
         "handled_at",
         "reporter_notified_at",
         "step_link",
@@ -91,7 +91,7 @@ class StepReportAdmin(admin.ModelAdmin):
         "step_link",
         *readonly_fields[1:7],
         "status",
-        "handled_by",
+        "handled_by_name",
         "handled_at",
         "reporter_notified_at",
         "created_at",
@@ -117,6 +117,11 @@ class StepReportAdmin(admin.ModelAdmin):
     def step_link(self, report):
         url = reverse("admin:guides_step_change", args=[report.step_id])
         return format_html('<a href="{}">{}</a>', url, report.step)
+
+    @admin.display(description=_("handled by"), ordering="handled_by__username")
+    def handled_by_name(self, report):
+        # Plain text: the default would link to the user's page, which editors may not open.
+        return report.handled_by.get_username() if report.handled_by else "—"
 
     @admin.display(description=_("guide"), ordering="step__guide")
     def guide(self, report):
