@@ -38,8 +38,8 @@ def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
 @require_safe
 def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
     # Staff preview any guide exactly as readers will see it; readers only get published ones.
-    preview = request.user.is_staff and request.user.has_perm("guides.view_guide")
-    guides = Guide.objects.select_related("platform") if preview else _published_guides()
+    may_preview = request.user.is_staff and request.user.has_perm("guides.view_guide")
+    guides = Guide.objects.select_related("platform") if may_preview else _published_guides()
     guide = get_object_or_404(guides.prefetch_related("prerequisites"), platform__slug=platform_slug, slug=guide_slug)
     reader = reader_key(request)
     steps = steps_for_reader(guide, reader)
