@@ -328,7 +328,14 @@ class StepReportQuerySet(models.QuerySet):
         e-mail hear that their report was fixed once the change is committed."""
         from guides.notifications import notify_reporters_of_fix
 
-        changed = list(self.exclude(status=status).values_list("pk", flat=True))
+        reports = self.exclude(status=status)
+        if status in StepReport.OPEN_STATUSES:
+            # Reopening a closed report must not give a reader two open reports on one step.
+            other_open = StepReport.objects.open().filter(
+                step=models.OuterRef("step"), reader_key=models.OuterRef("reader_key")
+            )
+            reports = reports.exclude(~models.Q(status__in=StepReport.OPEN_STATUSES) & models.Exists(other_open))
+        changed = list(reports.values_list("pk", flat=True))
         StepReport.objects.filter(pk__in=changed).update(status=status, handled_by=editor, handled_at=timezone.now())
         if status == StepReport.Status.FIXED and changed:
             transaction.on_commit(lambda: notify_reporters_of_fix(changed))

@@ -172,3 +172,10 @@ def test_the_health_check_reports_a_database_failure(client):
     with mock.patch("guides.views.pages.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
+
+
+def test_a_guide_without_steps_shows_no_empty_progress_bar(client, platform):
+    make_guide(platform, slug="empty", steps=0)
+    page = client.get("/en/demo/empty/").content.decode()
+    assert "<progress" not in page
+    assert "This guide has no steps yet." in page

@@ -302,3 +302,19 @@ def test_it_keeps_the_counts_off_the_apps_own_index(admin_client):
     response = admin_client.get("/admin/guides/")
     assert response.status_code == 200
     assert "editors-to-do" not in response.content.decode()
+
+
+def test_reopening_a_report_never_gives_a_reader_two_open_reports_on_a_step(editor_client, guide):
+    step = guide.steps.get(position=1)
+    closed = make_report(step, "a", status=StepReport.Status.FIXED)
+    make_report(step, "a")  # the same reader reported the step again since
+    response = editor_client.post(REPORTS, {"action": "confirm", "_selected_action": [closed.pk]})
+    assert response.status_code == 302
+    closed.refresh_from_db()
+    assert closed.status == StepReport.Status.FIXED
+    fields = form_fields(editor_client.get(change_url(closed)).content.decode(), "stepreport_form")
+    fields["status"] = "new"
+    assert editor_client.post(change_url(closed), fields).status_code == 302
+    closed.refresh_from_db()
+    assert closed.status == StepReport.Status.FIXED
+    assert StepReport.objects.open().filter(step=step, reader_key="a").count() == 1

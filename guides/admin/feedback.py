@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -154,8 +154,12 @@ class StepReportAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only the status is editable, and it changes through handle(), which notes who
         # handled the report and tells the reader when it is fixed.
-        if "status" in form.changed_data:
-            StepReport.objects.filter(pk=obj.pk).handle(obj.status, request.user)
+        if "status" in form.changed_data and not StepReport.objects.filter(pk=obj.pk).handle(obj.status, request.user):
+            self.message_user(
+                request,
+                _("This reader has another open report on this step: this one stays closed."),
+                messages.WARNING,
+            )
 
 
 @admin.register(GuideVote)
