@@ -17,6 +17,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, get_language
 
 from guides.markdown import render_markdown
+from guides.ordering import save_in_order
 
 SOURCE_LANGUAGE = "fr"
 READER_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -199,6 +200,10 @@ class Guide(TracksTranslations, TranslatedContent):
         self.last_verified_on = timezone.localdate()
         self.verified_app_version = app_version
         self.save(update_fields=["last_verified_on", "verified_app_version", "updated_at"])
+
+    def close_step_gaps(self) -> None:
+        """Renumber the steps 1..n after some were deleted, keeping their order."""
+        save_in_order(self.steps.all(), ordered=list(self.steps.order_by("position")))
 
     def reset_progress(self, reader_key: str) -> None:
         StepCompletion.objects.filter(reader_key=reader_key, step__guide=self).delete()

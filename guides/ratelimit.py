@@ -1,4 +1,4 @@
-"""A fixed-window rate limit per client, counted in the cache.
+"""A fixed-window rate limit per client, and a guard against double submits, in the cache.
 
 With ``REDIS_URL`` the counters are shared by every process and host; with the local-memory
 default they hold per process. The client is identified by a keyed hash of its address, so
@@ -35,3 +35,9 @@ def limit_reached(request: HttpRequest, scope: str, *, limit: int, seconds: int)
     except ValueError:  # the window expired between add() and incr()
         cache.add(key, 1, timeout=seconds + 1)
         return limit < 1
+
+
+def first_in_window(request: HttpRequest, scope: str, *, seconds: int) -> bool:
+    """True for this client's first use of ``scope`` in ``seconds``: a double submit, sent before
+    the reader has a session to tell the two apart, counts once."""
+    return cache.add(f"once:{scope}:{client_fingerprint(request)}", 1, timeout=seconds)

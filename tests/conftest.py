@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 
 from guides.models import Guide, Platform
@@ -10,6 +11,14 @@ SEEDED_GUIDE_URL = {
     "fr": "/fr/tiktok/dissocier-tiktok-for-business/",
     "en": "/en/tiktok/dissocier-tiktok-for-business/",
 }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits and double-submit guards live in the cache: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone, translation
+from reversion.models import Version
 
 from guides.models import Guide, Step, StepReport
 from tests.conftest import guide_url, make_guide
@@ -240,3 +241,46 @@ def test_line_breaks_sent_by_browsers_do_not_count_as_changes(editor_client, gui
     after = Step.objects.get(pk=step.pk)
     assert after.updated_at == before
     assert after.body_fr == "Ligne un.\nLigne deux."
+
+
+def test_an_editor_cannot_publish_or_unpublish_by_restoring_a_version(client, editor, platform):
+    publishers = Group.objects.get(name="Publishers")
+    editor.groups.add(publishers)
+    client.force_login(editor)
+    guide = make_guide(platform, status=Guide.Status.DRAFT)
+    post_guide(client, guide, status="published")
+    post_guide(client, guide, status="draft")
+    published_version = Version.objects.get_for_object(guide).order_by("pk").first()
+    assert published_version.field_dict["status"] == Guide.Status.PUBLISHED
+
+    editor.groups.remove(publishers)
+    url = f"/admin/guides/guide/{guide.pk}/history/{published_version.pk}/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+    guide.refresh_from_db()
+    assert guide.status == Guide.Status.DRAFT
+
+
+def test_an_editor_cannot_delete_a_published_guide(editor_client, guide):
+    assert editor_client.get(f"/admin/guides/guide/{guide.pk}/delete/").status_code == 403
+    listing = editor_client.get("/admin/guides/guide/").content.decode()
+    assert "delete_selected" not in listing
+    draft = make_guide(guide.platform, slug="draft", status=Guide.Status.DRAFT)
+    assert editor_client.get(f"/admin/guides/guide/{draft.pk}/delete/").status_code == 200
+
+
+def test_deleting_a_step_keeps_the_others_numbered_one_to_n(editor_client, guide):
+    second = guide.steps.get(position=2)
+    assert editor_client.post(f"/admin/guides/step/{second.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert list(guide.steps.order_by("position").values_list("position", "title_fr")) == [
+        (1, "Étape 1"),
+        (2, "Étape 3"),
+    ]
+
+
+def test_the_translation_column_names_fields_in_the_editors_language(editor_client, guide):
+    guide = Guide.objects.get(pk=guide.pk)
+    guide.summary_fr = "Nouveau résumé."
+    guide.save()
+    listing = editor_client.get("/admin/guides/guide/?translation=outdated").content.decode()
+    assert '<td class="field-translations_to_update">résumé</td>' in listing

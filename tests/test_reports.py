@@ -104,8 +104,9 @@ def test_one_open_report_per_reader_per_step(client, guide):
     assert "You already reported this step" in again.content.decode()
     assert "You already reported this step" in client.get(step_url(step, "report", "en")).content.decode()
     assert StepReport.objects.count() == 1
-    # Once editors closed it, the reader may report the step again.
+    # Once editors closed it, the reader may report the step again (later: not a double submit).
     StepReport.objects.update(status=StepReport.Status.FIXED)
+    cache.clear()
     assert client.post(step_url(step, "report", "en"), VALID).status_code == 303
     assert StepReport.objects.count() == 2
 
@@ -133,9 +134,9 @@ def test_the_rate_limit_answers_429_with_a_readable_message(guide):
 def test_steps_reported_by_enough_readers_show_a_notice(guide):
     step = guide.steps.first()
     notice = "Readers reported that this step may have changed"
-    Client().post(step_url(step, "report", "en"), VALID)
+    Client().post(step_url(step, "report", "en"), VALID, REMOTE_ADDR="192.0.2.1")
     assert notice not in Client().get(guide_url(guide, language="en")).content.decode()
-    Client().post(step_url(step, "report", "en"), VALID)
+    Client().post(step_url(step, "report", "en"), VALID, REMOTE_ADDR="192.0.2.2")
     assert notice in Client().get(guide_url(guide, language="en")).content.decode()
     StepReport.objects.update(status=StepReport.Status.DISMISSED)
     assert notice not in Client().get(guide_url(guide, language="en")).content.decode()
@@ -168,3 +169,15 @@ def test_reporting_refuses_another_guides_or_a_drafts_step(client, guide):
 def test_opening_the_form_writes_nothing(client, guide):
     response = client.get(step_url(guide.steps.first(), "report"))
     assert "sessionid" not in response.cookies
+
+
+def test_a_double_submit_before_the_reader_has_a_session_counts_once(guide):
+    step = guide.steps.first()
+    first = Client().post(step_url(step, "report", "en"), VALID, REMOTE_ADDR="192.0.2.4")
+    second = Client().post(step_url(step, "report", "en"), VALID, REMOTE_ADDR="192.0.2.4")
+    assert (first.status_code, second.status_code) == (303, 409)
+    assert StepReport.objects.count() == 1
+    assert (
+        "Readers reported that this step may have changed"
+        not in Client().get(guide_url(guide, language="en")).content.decode()
+    )

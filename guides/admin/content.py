@@ -10,13 +10,17 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
@@ -45,6 +49,12 @@ class StepInline(OrderedInlineMixin, TranslationStackedInline):
     template = SortableStackedInline.template
     fields = ["title", "surface", "body", "image", "image_alt"]
     show_change_link = True
+
+
+def outdated_field_names(obj) -> str:
+    """The fields whose English is behind, by their names in the editor's language."""
+    names = [str(obj._meta.get_field(name).verbose_name) for name in obj.outdated_translations]
+    return ", ".join(names) or "—"
 
 
 @admin.register(Platform)
@@ -110,13 +120,40 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdm
     def may_publish(request) -> bool:
         return request.user.has_perm("guides.publish_guide")
 
+    # Publishing is a permission by every route: the form, a restored version, a deletion.
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.status_editable_without_publishing and not self.may_publish(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.may_publish(request):
+            actions.pop("delete_selected", None)  # it would not ask about each guide's status
+        return actions
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        guide = self.get_object(request, unquote(object_id))
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        if guide and version.field_dict.get("status") != guide.status and not self.may_publish(request):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        editable = (Guide.Status.DRAFT, Guide.Status.IN_REVIEW)
+        if version.field_dict.get("status") not in editable and not self.may_publish(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
     @admin.display(description=_("steps"), ordering="step_count")
     def step_count(self, guide):
         return guide.step_count
 
     @admin.display(description=_("translations to update"))
     def translations_to_update(self, guide):
-        return ", ".join(guide.outdated_translations) or "—"
+        return outdated_field_names(guide)
 
     @admin.action(description=_("Mark as verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):
@@ -199,7 +236,17 @@ class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("translations to update"))
     def translations_to_update(self, step):
-        return ", ".join(step.outdated_translations) or "—"
+        return outdated_field_names(step)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        obj.guide.close_step_gaps()
+
+    def delete_queryset(self, request, queryset):
+        guides = {step.guide for step in queryset.select_related("guide")}
+        super().delete_queryset(request, queryset)
+        for guide in guides:
+            guide.close_step_gaps()
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a step to another guide would break both guides' numbering; reorder inline.

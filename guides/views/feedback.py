@@ -11,12 +11,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from guides.forms import GuideVoteForm, StepReportForm
 from guides.models import GuideVote
-from guides.ratelimit import limit_reached
+from guides.ratelimit import first_in_window, limit_reached
 from guides.readers import ensure_reader_key, reader_key
 from guides.views.lookups import published_guide, published_step
 from guides.views.responses import HttpResponseSeeOther, refuse, require_methods, require_post
 
 VOTES_PER_WINDOW = 30
+# The same client reporting the same step again this soon is a double submit, not a second reader.
+DOUBLE_SUBMIT_SECONDS = 60
 
 
 def _already_reported(request: HttpRequest, step) -> HttpResponse:
@@ -49,6 +51,8 @@ def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_
 
 
 def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpResponse:
+    if not first_in_window(request, f"step-report:{step.pk}", seconds=DOUBLE_SUBMIT_SECONDS):
+        return _already_reported(request, step)
     if limit_reached(
         request,
         "step-report",
