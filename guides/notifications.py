@@ -9,7 +9,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,19 +27,34 @@ def notify_reporters_of_fix(report_ids: list[int]) -> None:
     Runs after an editor's change is committed: a mail server that fails must not undo or
     break the editor's work, so a failure is logged and the report stays un-notified.
     """
-    reports = (
+    reports = list(
         StepReport.objects.filter(pk__in=report_ids, status=StepReport.Status.FIXED, reporter_notified_at__isnull=True)
         .exclude(contact_email="")
         .select_related("step__guide__platform")
     )
-    for report in reports:
-        if _send_fix_notice(report):
-            StepReport.objects.filter(pk=report.pk).update(reporter_notified_at=timezone.now())
-
-
-def _send_fix_notice(report: StepReport) -> bool:
+    if not reports:
+        return
     try:
-        _fix_notice(report).send()
+        # One connection for all: a mail server that is down costs one timeout, not one each.
+        with get_connection() as connection:
+            for report in reports:
+                if _send_fix_notice(report, connection):
+                    StepReport.objects.filter(pk=report.pk).update(reporter_notified_at=timezone.now())
+    except Exception:
+        logger.exception("Could not reach the mail server: %d fix notice(s) wait for the next digest run", len(reports))
+
+
+def retry_fix_notices() -> None:
+    """Send the fix notices that could not be sent when the reports were fixed."""
+    pending = StepReport.objects.filter(status=StepReport.Status.FIXED, reporter_notified_at__isnull=True)
+    notify_reporters_of_fix(list(pending.exclude(contact_email="").values_list("pk", flat=True)))
+
+
+def _send_fix_notice(report: StepReport, connection) -> bool:
+    try:
+        message = _fix_notice(report)
+        message.connection = connection
+        message.send()
     except Exception:
         logger.exception("Could not tell the reader of report %s that it was fixed", report.pk)
         return False

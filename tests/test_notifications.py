@@ -1,6 +1,7 @@
 """Readers who left an e-mail hear, once and in their language, that the step they reported
 was fixed; a mail server that fails never breaks the editor's work."""
 
+import io
 import logging
 from smtplib import SMTPException
 from unittest import mock
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
@@ -155,3 +157,21 @@ def test_it_goes_on_with_the_next_reader_after_a_failed_send(guide, caplog):
     assert notified.count() == 1
     [record] = [r for r in caplog.records if r.name == "guides.notifications"]
     assert str(not_notified.pk) in record.getMessage()
+
+
+def test_notices_that_could_not_be_sent_go_out_with_the_next_digest_run(editor, guide, mailoutbox):
+    step = guide.steps.first()
+    report = StepReport.objects.create(
+        step=step,
+        language="en",
+        problem="renamed",
+        seen_instead="x",
+        device="ios",
+        reader_key="late",
+        contact_email="late@example.org",
+        status=StepReport.Status.FIXED,
+    )
+    call_command("send_report_digest", stdout=io.StringIO())
+    report.refresh_from_db()
+    assert report.reporter_notified_at is not None
+    assert [message.to for message in mailoutbox if message.to] == [["late@example.org"]]

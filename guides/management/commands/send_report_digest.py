@@ -1,4 +1,5 @@
-"""Cron: e-mail the Editors group the reports readers sent since the last digest.
+"""Cron: e-mail the Editors group the reports readers sent since the last digest, and retry the
+e-mails to readers about fixed reports that could not be sent at the time.
 
 Each digest records the moment it covers reports until; the next one starts there, so a run
 that fails or sends nothing leaves its reports for the next run.
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from guides.models import ReportDigest, StepReport
-from guides.notifications import editor_addresses, report_digest
+from guides.notifications import editor_addresses, report_digest, retry_fix_notices
 
 
 def _reports_between(since: datetime | None, until: datetime) -> list[StepReport]:
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Print the digest; do not send or record it.")
 
     def handle(self, *args, dry_run: bool = False, **options):
+        if not dry_run:
+            retry_fix_notices()
         until = timezone.now()
         since = _last_covered_until()
         reports = _reports_between(since, until)
