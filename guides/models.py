@@ -31,16 +31,21 @@ class TranslatedContent(models.Model):
 
     @property
     def untranslated(self) -> frozenset[str]:
-        """Names of translated fields showing French text because the active language's is empty."""
+        """Names of translated fields showing French text because the active language's is empty.
+
+        Templates ask several times per object; it is worked out once per object and language."""
         language = get_language()
         if language == SOURCE_LANGUAGE:
             return frozenset()
-        return frozenset(
-            name
-            for name in translator.get_options_for_model(type(self)).all_fields
-            if not getattr(self, build_localized_fieldname(name, language))
-            and getattr(self, build_localized_fieldname(name, SOURCE_LANGUAGE))
-        )
+        known = self.__dict__.setdefault("_untranslated", {})
+        if language not in known:
+            known[language] = frozenset(
+                name
+                for name in translator.get_options_for_model(type(self)).all_fields
+                if not getattr(self, build_localized_fieldname(name, language))
+                and getattr(self, build_localized_fieldname(name, SOURCE_LANGUAGE))
+            )
+        return known[language]
 
 
 class TracksTranslations(models.Model):

@@ -58,17 +58,9 @@ def progress_of_loaded(steps: list[Step]) -> ReaderProgress:
     return ReaderProgress(total=len(steps), done=len(steps) - len(remaining), next_step=next(iter(remaining), None))
 
 
-def progress_of(guide: Guide, reader_key: str | None) -> ReaderProgress:
+def progress_of(guide: Guide, reader_key: str) -> ReaderProgress:
+    """Progress counted in the database, for answers that loaded one step only."""
     steps = guide.steps.all()
-    total = steps.count()
-    if not reader_key:
-        return ReaderProgress(total=total, done=0, next_step=steps.first())
     done = StepCompletion.objects.filter(reader_key=reader_key, step__guide=guide).count()
     next_step = steps.exclude(completions__reader_key=reader_key).first()
-    return ReaderProgress(total=total, done=done, next_step=next_step)
-
-
-def load_step_for_reader(step_id: int, reader_key: str | None) -> Step:
-    step = Step.objects.with_open_report_readers().select_related("guide__platform").get(pk=step_id)
-    decorate([step], reader_key)
-    return step
+    return ReaderProgress(total=steps.count(), done=done, next_step=next_step)

@@ -11,10 +11,11 @@ def published_guide(platform_slug: str, guide_slug: str) -> Guide:
     )
 
 
-def published_step(platform_slug: str, guide_slug: str, step_id: int) -> Step:
-    """The step, only if it belongs to this published guide: another guide's step is a 404."""
+def published_step(platform_slug: str, guide_slug: str, step_id: int, steps=None) -> Step:
+    """The step, only if it belongs to this published guide: another guide's step is a 404.
+    ``steps`` lets a caller ask for annotations in the same query."""
     return get_object_or_404(
-        Step.objects.select_related("guide__platform"),
+        (steps if steps is not None else Step.objects).select_related("guide__platform"),
         pk=step_id,
         guide__slug=guide_slug,
         guide__platform__slug=platform_slug,

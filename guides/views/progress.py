@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from guides.forms import ProgressForm
-from guides.progress import load_step_for_reader, progress_of, progress_of_loaded, steps_for_reader
+from guides.models import Step
+from guides.progress import decorate, progress_of, progress_of_loaded, steps_for_reader
 from guides.readers import ensure_reader_key
 from guides.views.lookups import published_guide, published_step
 from guides.views.responses import HttpResponseSeeOther, refuse, require_post
@@ -16,7 +17,7 @@ from guides.views.responses import HttpResponseSeeOther, refuse, require_post
 @vary_on_headers("HX-Request")
 @require_post
 def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id: int) -> HttpResponse:
-    step = published_step(platform_slug, guide_slug, step_id)
+    step = published_step(platform_slug, guide_slug, step_id, steps=Step.objects.with_open_report_readers())
     form = ProgressForm(request.POST)
     if not form.is_valid():
         return refuse(request, 400, _("Choose whether the step is done or not."))
@@ -29,13 +30,13 @@ def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id
         announcement = _("Step %(number)s marked as not done.") % {"number": step.position}
     if not request.htmx:
         return HttpResponseSeeOther(step.get_absolute_url())
+    decorate([step], reader)
     guide = step.guide
-    progress = progress_of(guide, reader)
     context = {
-        "step": load_step_for_reader(step.pk, reader),
+        "step": step,
         "guide": guide,
         "platform": guide.platform,
-        "progress": progress,
+        "progress": progress_of(guide, reader),
         "announcement": announcement,
     }
     return render(request, "guides/step_updated.html", context)
