@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,12 @@ class GuidesConfig(AppConfig):
     default = True  # this module also holds the admin's config, below
     name = "guides"
     verbose_name = _("Guides")
+
+    def ready(self):
+        from guides.groups import ensure_groups
+
+        # After auth has created this app's permissions (auth is listed first).
+        post_migrate.connect(ensure_groups, sender=self, dispatch_uid="guides.ensure_groups")
 
 
 class HelpCenterAdminConfig(admin_apps.AdminConfig):

@@ -14,11 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from guides.groups import EDITORS
 from guides.models import StepReport
 
 logger = logging.getLogger(__name__)
-
-EDITORS_GROUP = "Editors"
 
 
 def notify_reporters_of_fix(report_ids: list[int]) -> None:
@@ -80,7 +79,7 @@ def _message(template: str, context: dict, **recipients) -> EmailMessage:
 
 def editor_addresses() -> list[str]:
     """Addresses of the active members of the Editors group: the digest's recipients."""
-    editors = get_user_model().objects.filter(is_active=True, groups__name=EDITORS_GROUP).exclude(email="")
+    editors = get_user_model().objects.filter(is_active=True, groups__name=EDITORS).exclude(email="")
     return sorted(set(editors.values_list("email", flat=True)))
 
 

@@ -3,12 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from guides.views import pages
+from helpcenter import views
 
-handler404 = "guides.views.responses.page_not_found"
+handler400 = "helpcenter.views.bad_request"
+handler404 = "helpcenter.views.page_not_found"
+handler500 = "helpcenter.views.server_error"
 
 urlpatterns = [
-    path("healthz", pages.healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

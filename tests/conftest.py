@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
 
+from guides.groups import EDITORS
 from guides.models import Guide, Platform
 
 SEEDED_GUIDE_URL = {
@@ -65,7 +66,7 @@ def guide(platform):
 @pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user("editor", password="editor-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=EDITORS))
     return user
 
 

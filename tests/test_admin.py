@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
+from guides.groups import EDITORS
 from guides.models import Guide, Step, StepReport
 from tests.html_forms import form_fields
 
@@ -126,7 +127,7 @@ def test_the_editors_group_can_edit_content_but_not_people(editor_client, guide)
 
 
 def test_the_editors_group_holds_exactly_the_content_permissions():
-    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    codenames = set(Group.objects.get(name=EDITORS).permissions.values_list("codename", flat=True))
     content = {
         f"{action}_{model}"
         for model in ("platform", "guide", "prerequisite", "step")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from guides.groups import EDITORS
 from guides.models import ReportDigest, StepReport
 from tests.conftest import make_guide
 
@@ -30,7 +31,7 @@ def make_report(step, reader: str = "reader-a", **fields) -> StepReport:
 @pytest.fixture
 def editors(django_user_model, editor):
     """Two editors who get the digest, and people who do not."""
-    group = Group.objects.get(name="Editors")
+    group = Group.objects.get(name=EDITORS)
     editor.email = "editor@example.org"
     editor.save()
     ana = django_user_model.objects.create_user("ana", "ana@example.org", is_staff=True)

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone, translation
 from reversion.models import Version
 
+from guides.groups import PUBLISHERS
 from guides.models import Guide, Step, StepReport
 from tests.conftest import guide_url, make_guide
 from tests.html_forms import form_fields
@@ -22,7 +23,7 @@ def change_url(guide) -> str:
 
 @pytest.fixture
 def publisher_client(client, editor):
-    editor.groups.add(Group.objects.get(name="Publishers"))
+    editor.groups.add(Group.objects.get(name=PUBLISHERS))
     client.force_login(editor)
     return client
 
@@ -244,7 +245,7 @@ def test_line_breaks_sent_by_browsers_do_not_count_as_changes(editor_client, gui
 
 
 def test_an_editor_cannot_publish_or_unpublish_by_restoring_a_version(client, editor, platform):
-    publishers = Group.objects.get(name="Publishers")
+    publishers = Group.objects.get(name=PUBLISHERS)
     editor.groups.add(publishers)
     client.force_login(editor)
     guide = make_guide(platform, status=Guide.Status.DRAFT)

@@ -1,32 +1,7 @@
-"""The "Editors" group: staff who keep platforms, guides, prerequisites and steps up to date.
+"""Once created the editors' group; ``guides.groups.ensure_groups`` now sets up every group
+after each ``migrate``, so this step does nothing."""
 
-Permissions are normally created after all migrations have run; create them now so that a
-new database gets a usable group straight away.
-"""
-
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-EDITORS = "Editors"
-MODELS = ["platform", "guide", "prerequisite", "step"]
-ACTIONS = ["add", "change", "delete", "view"]
-
-
-def create_editors_group(apps, schema_editor):
-    app_config = apps.get_app_config("guides")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=EDITORS)
-    codenames = [f"{action}_{model}" for model in MODELS for action in ACTIONS]
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="guides", codename__in=codenames))
-
-
-def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
 
 
 class Migration(migrations.Migration):
@@ -36,4 +11,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_editors_group, remove_editors_group)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,11 +1,9 @@
-"""Public pages: the home page, a platform's guides, a guide, and the health check."""
+"""Public pages: the home page, a platform's guides and a guide."""
 
-from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from guides.forms import GuideVoteForm
@@ -57,14 +55,3 @@ def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> H
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"
     return response
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")

@@ -10,7 +10,6 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -54,9 +53,3 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         403,
         _("This form has expired or came from another site. Reload the page and try again."),
     )
-
-
-def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        return refuse(request, 404, _("This step or guide is no longer available. Reload the page."))
-    return defaults.page_not_found(request, exception)

@@ -1,0 +1,42 @@
+"""Site-wide request hardening: requests that no view could handle safely get a readable 400.
+
+- NUL (\\x00) in the path, a query parameter or a cookie: PostgreSQL text cannot hold it, so a
+  filter such as ``?status=%00`` or a forged session cookie would fail with a 500 deep in the ORM.
+- A form body that cannot be read (a charset other than UTF-8, a broken multipart body):
+  Django raises while parsing it, and its own 400 page parses it again, which ends in a 500.
+  Reading it here, before the CSRF check, turns that into one clear refusal.
+"""
+
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+
+from guides.views.responses import refuse
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+_UNREADABLE_BODY = (BadRequest, MultiPartParserError, TooManyFieldsSent, TooManyFilesSent, UnicodeDecodeError)
+
+
+class RequestHardeningMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_null_character(request):
+            return refuse(request, 400, _("This address contains a character that is not allowed."))
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.content_type in _FORM_TYPES:
+            try:
+                request.POST  # noqa: B018 - parse now, where a failure can still be answered cleanly
+            except RequestDataTooBig:
+                return refuse(request, 400, _("This form is too large to be sent."))
+            except _UNREADABLE_BODY:
+                return refuse(request, 400, _("This form could not be read. Reload the page and try again."))
+        return self.get_response(request)
+
+
+def _holds_null_character(request) -> bool:
+    return (
+        "\x00" in request.path
+        or any("\x00" in value for value in request.GET.values())
+        or any("\x00" in name or "\x00" in value for name, value in request.COOKIES.items())
+    )
