@@ -87,6 +87,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Several processes write to one file: readers' ticks while an editor saves. WAL lets
+        # reads go on during a write; IMMEDIATE takes the write lock when a transaction begins,
+        # so that a transaction never has to upgrade a read lock mid-way, which fails at once
+        # with "database is locked" whatever the timeout; writers then queue for up to
+        # ``timeout`` seconds instead of failing.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DJANGO_SQLITE_BUSY_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
