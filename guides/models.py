@@ -196,11 +196,6 @@ class Guide(TracksTranslations, TranslatedContent):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
-    @property
-    def status_editable_without_publishing(self) -> bool:
-        """Only publishers may take a guide out of publication or archive."""
-        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
-
     def mark_verified(self, app_version: str = "") -> None:
         self.last_verified_on = timezone.localdate()
         self.verified_app_version = app_version

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from guides.groups import EDITORS
 from guides.models import Guide, Step, StepReport
+from guides.ordering import save_in_order
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,25 @@ def test_a_readers_report_reaches_the_admin_read_only(editor_client, guide):
     assert 'name="seen_instead"' not in page  # what the reader wrote is shown, not editable
     assert 'name="status"' in page
     assert editor_client.get("/admin/guides/stepreport/add/").status_code == 403
+
+
+def test_a_stale_guide_form_never_leaves_a_step_out_of_numbering(admin_client, guide):
+    url = f"/admin/guides/guide/{guide.pk}/change/"
+    stale = form_fields(admin_client.get(url).content.decode(), "guide_form")
+    # Meanwhile a step is added from the step admin.
+    added = admin_client.post(
+        "/admin/guides/step/add/", {"guide": guide.pk, "title_fr": "Ajoutée", "title_en": "Added", "surface": "app"}
+    )
+    assert added.status_code == 302
+    assert steps_in_order(guide)[-1] == (4, "Ajoutée")
+
+    admin_client.post(url, stale)  # saved or refused as a conflict: either way, numbers stay 1..n
+
+    assert [position for position, _title in steps_in_order(guide)] == [1, 2, 3, 4]
+    assert "Ajoutée" in [title for _position, title in steps_in_order(guide)]
+
+
+def test_siblings_the_caller_did_not_know_of_are_numbered_after_the_others(guide):
+    first, second, _third = guide.steps.order_by("position")
+    save_in_order(guide.steps.all(), ordered=[second, first])  # ``third`` was not in the form
+    assert steps_in_order(guide) == [(1, "Étape 2"), (2, "Étape 1"), (3, "Étape 3")]

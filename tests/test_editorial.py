@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone, translation
-from reversion.models import Version
 
 from guides.groups import PUBLISHERS
 from guides.models import Guide, Step, StepReport
@@ -242,24 +241,6 @@ def test_line_breaks_sent_by_browsers_do_not_count_as_changes(editor_client, gui
     after = Step.objects.get(pk=step.pk)
     assert after.updated_at == before
     assert after.body_fr == "Ligne un.\nLigne deux."
-
-
-def test_an_editor_cannot_publish_or_unpublish_by_restoring_a_version(client, editor, platform):
-    publishers = Group.objects.get(name=PUBLISHERS)
-    editor.groups.add(publishers)
-    client.force_login(editor)
-    guide = make_guide(platform, status=Guide.Status.DRAFT)
-    post_guide(client, guide, status="published")
-    post_guide(client, guide, status="draft")
-    published_version = Version.objects.get_for_object(guide).order_by("pk").first()
-    assert published_version.field_dict["status"] == Guide.Status.PUBLISHED
-
-    editor.groups.remove(publishers)
-    url = f"/admin/guides/guide/{guide.pk}/history/{published_version.pk}/"
-    assert client.get(url).status_code == 403
-    assert client.post(url, {}).status_code == 403
-    guide.refresh_from_db()
-    assert guide.status == Guide.Status.DRAFT
 
 
 def test_an_editor_cannot_delete_a_published_guide(editor_client, guide):

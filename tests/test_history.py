@@ -7,46 +7,15 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
-from reversion.models import Version
 
-from guides.models import Guide
+from guides.models import Guide, StepCompletion
+from tests.admin_pages import admin_url, post_restore_page, restore, save_through_admin, steps_in_order, versions_of
 from tests.conftest import make_guide
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def admin_url(obj, view: str = "change") -> str:
-    return f"/admin/guides/{obj._meta.model_name}/{obj.pk}/{view}/"
-
-
-def save_through_admin(client, obj, change=lambda fields: None):
-    """Post the object's admin form back as a browser would, after ``change`` edited it."""
-    url = admin_url(obj)
-    fields = form_fields(client.get(url).content.decode(), f"{obj._meta.model_name}_form")
-    change(fields)
-    response = client.post(url, fields)
-    assert response.status_code == 302, response.content.decode()[:3000]
-
-
-def versions_of(obj) -> list[Version]:
-    return list(Version.objects.get_for_object(obj).order_by("pk"))
-
-
-def restore(client, obj, version):
-    """Open the version's restore page and press its save button, unchanged."""
-    url = f"{admin_url(obj, 'history')}{version.pk}/"
-    page = client.get(url)
-    assert page.status_code == 200, page.get("Location")
-    response = client.post(url, form_fields(page.content.decode(), f"{obj._meta.model_name}_form"))
-    assert response.status_code == 302, response.content.decode()[:3000]
-    return response
-
-
-def steps_in_order(guide) -> list[tuple[int, str, str]]:
-    return list(guide.steps.order_by("position").values_list("position", "title_fr", "title_en"))
 
 
 def compare_url(obj, before, after) -> str:
@@ -356,3 +325,41 @@ def test_comparing_without_two_versions_is_refused_with_a_message(editor_client,
 
 def test_comparing_an_unknown_object_is_not_found(editor_client, guide):
     assert editor_client.get("/admin/guides/guide/999999/history/compare/?from=1&to=2").status_code == 404
+
+
+def test_a_restore_that_removes_steps_readers_used_asks_first(editor_client, guide):
+    save_through_admin(editor_client, guide)
+
+    def add_one(fields):
+        fields["steps-TOTAL_FORMS"] = "4"
+        fields.update({"steps-3-title_fr": "Nouvelle", "steps-3-title_en": "New", "steps-3-surface": "app"})
+
+    save_through_admin(editor_client, guide, add_one)
+    added = guide.steps.get(title_fr="Nouvelle")
+    StepCompletion.objects.create(reader_key="r" * 32, step=added)
+    url = f"{admin_url(guide, 'history')}{versions_of(guide)[0].pk}/"
+
+    page = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Steps this restore removes" in page
+    assert "Step 4, “New”: 1 reader marked it done, 0 reports" in page
+
+    refused = post_restore_page(editor_client, url, "guide")
+    assert refused.status_code == 302 and refused["Location"] == url
+    assert guide.steps.filter(pk=added.pk).exists()
+
+    restored = post_restore_page(editor_client, url, "guide", confirm_removal=str(added.pk))
+    assert restored.status_code == 302 and restored["Location"] != url
+    assert not guide.steps.filter(pk=added.pk).exists()
+    assert steps_in_order(guide) == [(1, "Étape 1", "Step 1"), (2, "Étape 2", "Step 2"), (3, "Étape 3", "Step 3")]
+
+
+def test_a_restore_that_removes_only_unused_steps_needs_no_confirmation(editor_client, guide):
+    save_through_admin(editor_client, guide)
+
+    def add_one(fields):
+        fields["steps-TOTAL_FORMS"] = "4"
+        fields.update({"steps-3-title_fr": "Nouvelle", "steps-3-title_en": "New", "steps-3-surface": "app"})
+
+    save_through_admin(editor_client, guide, add_one)
+    page = editor_client.get(f"{admin_url(guide, 'history')}{versions_of(guide)[0].pk}/").content.decode()
+    assert "confirm_removal" not in page

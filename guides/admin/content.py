@@ -10,24 +10,21 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
-from guides.admin.history import VersionCompareMixin
+from guides.admin.history import HistoryMixin
 from guides.models import Guide, Ordered, Platform, Prerequisite, Step, StepReport
-from guides.ordering import save_in_order
+from guides.ordering import lock, save_in_order
+from guides.publishing import may_publish, may_set_status
 
 
 class OrderedInlineMixin(SortableInlineAdminMixin):
@@ -58,7 +55,7 @@ def outdated_field_names(obj) -> str:
 
 
 @admin.register(Platform)
-class PlatformAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
+class PlatformAdmin(HistoryMixin, VersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = TEXT_AREAS
     list_display = ["name", "slug", "position", "guide_count"]
     list_editable = ["position"]
@@ -74,7 +71,7 @@ class PlatformAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
+class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, VersionAdmin, TabbedTranslationAdmin):
     form = GuideAdminForm
     formfield_overrides = TEXT_AREAS
     action_form = VerifyActionForm
@@ -104,48 +101,30 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdm
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_count=Count("steps"))
 
+    # Editors are offered only what they may do; ``guides.publishing`` enforces the rule itself.
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if self.may_publish(request):
+        if may_publish(request.user):
             return form
         return type(form.__name__, (form,), {"may_publish": False})
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj and not obj.status_editable_without_publishing and not self.may_publish(request):
+        if obj and not may_set_status(request.user, obj):
             readonly.append("status")
         return readonly
 
-    @staticmethod
-    def may_publish(request) -> bool:
-        return request.user.has_perm("guides.publish_guide")
-
-    # Publishing is a permission by every route: the form, a restored version, a deletion.
-
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and not obj.status_editable_without_publishing and not self.may_publish(request):
+        if obj is not None and not may_set_status(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not self.may_publish(request):
+        if not may_publish(request.user):
             actions.pop("delete_selected", None)  # it would not ask about each guide's status
         return actions
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        guide = self.get_object(request, unquote(object_id))
-        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
-        if guide and version.field_dict.get("status") != guide.status and not self.may_publish(request):
-            raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id)
-        editable = (Guide.Status.DRAFT, Guide.Status.IN_REVIEW)
-        if version.field_dict.get("status") not in editable and not self.may_publish(request):
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
 
     @admin.display(description=_("steps"), ordering="step_count")
     def step_count(self, guide):
@@ -207,7 +186,7 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, VersionCompareMixin, VersionAdm
 
 
 @admin.register(Step)
-class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
+class StepAdmin(HistoryMixin, VersionAdmin, TabbedTranslationAdmin):
     form = StepAdminForm
     formfield_overrides = TEXT_AREAS
     list_display = ["title", "guide", "position", "surface", "translations_to_update", "updated_at"]
@@ -254,6 +233,7 @@ class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
+            lock(obj.guide)  # another editor adding a step now waits, then comes after
             last = obj.guide.steps.aggregate(last=Max("position"))["last"] or 0
             obj.position = last + 1
         obj.minor_change = form.cleaned_data.get("minor_change", False)

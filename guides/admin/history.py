@@ -1,56 +1,57 @@
-"""History of guides, steps and platforms: compare two versions; restore a version.
+"""History pages of guides, steps and platforms, on top of django-reversion's.
 
-django-reversion gives the history pages and the restore. What is added here:
+What is added to reversion's history, restore and recover pages:
 
-- a version of a guide holds its steps and prerequisites as saved. Reversion copies them when the
-  guide is saved, before the inlines are; children that only moved get their new position by an
-  UPDATE (so that their ``updated_at`` keeps meaning "content edited"), which it never sees;
-- a restore keeps a guide's steps and prerequisites at positions 1..n. Reversion writes the old
-  positions back row by row, so a guide restored to an order from before a reorder collides with
-  the unique (guide, position) constraint half-way and the restore fails;
-- a comparison of two versions, field by field and language by language, with a word diff, and
-  for a guide the steps and prerequisites saved with it.
+- a version of a guide holds its steps and prerequisites as finally saved. Reversion copies them
+  when the guide is saved, before the inlines are; children that only moved get their new
+  position by an UPDATE (so that their ``updated_at`` keeps meaning "content edited"), which it
+  never sees;
+- a restore or recovery puts back the object and its inline children only, warns before it
+  removes steps that readers used, and keeps positions 1..n (``guides.admin.restore``); it also
+  says, before anything is saved, when the version would change what readers can see and the
+  editor may not (the rule itself is enforced by ``guides.publishing``);
+- two versions can be compared field by field (``guides.admin.version_diff``).
 """
-
-import re
-from dataclasses import dataclass
-from datetime import datetime
-from difflib import SequenceMatcher
 
 import reversion
 from django import forms
-from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.models import ContentType
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
-from modeltranslation.fields import TranslationField
-from reversion.models import Revision, Version
+from reversion.errors import RevertError
+from reversion.models import Version
 
-from guides.models import Ordered
-from guides.ordering import save_in_order
-
-# Far above any real position, so that rows set aside during a restore never collide.
-_SET_ASIDE = 10_000_000
-
-_WORDS = re.compile(r"\s+|\w+|[^\w\s]+")
+from guides.admin.restore import Restore
+from guides.admin.version_diff import CompareForm, child_changes, field_changes
+from guides.publishing import may_publish, publication_state
 
 
-class VersionCompareMixin:
-    """Adds to a ``VersionAdmin`` a comparison of two versions, reached from the history page;
-    makes its versions hold inline children as saved and its restores keep them at 1..n."""
+class RestoreConfirmation(forms.Form):
+    """The steps with readers' data the editor agreed to remove, by id, as shown on the page."""
+
+    confirm_removal = forms.CharField(required=False)
+
+    def confirmed_ids(self) -> set[int]:
+        if not self.is_valid():
+            return set()
+        return {int(part) for part in self.cleaned_data["confirm_removal"].split(",") if part.strip().isdigit()}
+
+
+class HistoryMixin:
+    """For a ``VersionAdmin``: versions that hold inline children as saved, scoped restores and
+    recoveries, and a comparison of two versions reached from the history page."""
 
     object_history_template = "admin/guides/object_history.html"
     compare_template = "admin/guides/compare.html"
+    revision_form_template = "admin/guides/revision_form.html"
+    recover_form_template = "admin/guides/recover_form.html"
 
     def get_urls(self):
         opts = self.model._meta
@@ -104,174 +105,70 @@ class VersionCompareMixin:
                 for child in formset.model._default_manager.filter(**{formset.fk.name: form.instance}):
                     reversion.add_to_revision(child)  # replaces the copy taken before the inlines were saved
 
-    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
-        # Both the restore page (GET, shown and rolled back) and the restore itself (POST) revert
-        # the revision first: set the current children aside so their old positions fit back.
+    # Restore and recover: reversion's views, scoped to this object (see guides.admin.restore).
+
+    def revision_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        # Only this model's versions: another model's version with the same object id is a 404.
+        version = get_object_or_404(self._versions(), pk=version_id, object_id=unquote(object_id))
+        context = {"title": _("Revert %(name)s") % {"name": version.object_repr}, "revert": True}
+        return self._restore_view(request, version, self.revision_form_template, {**context, **(extra_context or {})})
+
+    def recover_view(self, request: HttpRequest, version_id: str, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(self._versions(), pk=version_id)
+        context = {"title": _("Recover %(name)s") % {"name": version.object_repr}, "recover": True}
+        return self._restore_view(request, version, self.recover_form_template, {**context, **(extra_context or {})})
+
+    def _versions(self):
+        return Version.objects.get_for_model(self.model)
+
+    def _restore_view(self, request: HttpRequest, version: Version, template: str, context: dict) -> HttpResponse:
+        """The restore page (GET: the form as restored, then rolled back) and the restore (POST)."""
+        restore = Restore(version, [inline.model for inline in self.inlines])
         with transaction.atomic(using=version.db):
-            families = _ordered_families(version.revision)
-            _set_aside(families)
-            response = super()._reversion_revisionform_view(request, version, template_name, extra_context)
-            if request.method == "POST" and response.status_code == 302:
-                # Restored; or refused by reversion (with a message), the children still set
-                # aside in their current order, which renumbering gives back.
-                _renumber(families)
-            else:
+            published_before = publication_state()
+            removed = restore.removed_steps_with_readers_data()
+            try:
+                with transaction.atomic(using=version.db):
+                    restore.apply()
+            except (IntegrityError, RevertError) as error:
                 transaction.set_rollback(True, using=version.db)
+                messages.error(request, _("This version could not be restored: %(error)s") % {"error": error})
+                return redirect(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            context.update(
+                removed_steps=removed,
+                removed_step_ids=",".join(str(item.step.pk) for item in removed),
+                changes_publication=not may_publish(request.user) and publication_state() != published_before,
+            )
+            if request.method == "POST" and not self._removal_confirmed(request, removed):
+                transaction.set_rollback(True, using=version.db)
+                return HttpResponseRedirect(request.path)
+            with self.create_revision(request):
+                response = self.changeform_view(request, quote(version.object_id), request.path, context)
+                if request.method == "POST" and response.status_code == 302:
+                    for item in restore.renumber():
+                        if reversion.is_registered(type(item)):
+                            reversion.add_to_revision(item)  # with the position it finally has
+                    reversion.set_comment(_("Restored the version of %(date)s") % {"date": _when(version)})
+                    return response
+            if response.status_code == 200:
+                response.template_name = template
+                response.render()  # now, while the restored state is visible; then roll it back
+            transaction.set_rollback(True, using=version.db)
         return response
 
-
-class CompareForm(forms.Form):
-    """Two versions of one object, named ``from`` and ``to`` in the address, as on a wiki."""
-
-    def __init__(self, versions: models.QuerySet, data):
-        super().__init__(data)
-        self.fields["from"] = forms.ModelChoiceField(versions, label=pgettext_lazy("compared versions", "From"))
-        self.fields["to"] = forms.ModelChoiceField(versions, label=pgettext_lazy("compared versions", "To"))
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: str
-    after: str
-    diff: SafeString
+    @staticmethod
+    def _removal_confirmed(request: HttpRequest, removed) -> bool:
+        needed = {item.step.pk for item in removed}
+        if needed <= RestoreConfirmation(request.POST).confirmed_ids():
+            return True
+        messages.error(
+            request,
+            _("This restore removes steps that readers used. Read what will go, tick the box, then save again."),
+        )
+        return False
 
 
-@dataclass(frozen=True)
-class ChildChange:
-    kind: str
-    name: str
-    state: str
-    changes: list[FieldChange]
-
-
-def field_changes(model: type[models.Model], before: dict, after: dict) -> list[FieldChange]:
-    """The fields that differ between two versions' ``field_dict``, in the model's order."""
-    changes = []
-    for field in _compared_fields(model):
-        old, new = before.get(field.attname), after.get(field.attname)
-        if _same(old, new):
-            continue
-        old_text, new_text = _shown(field, old), _shown(field, new)
-        changes.append(FieldChange(capfirst(field.verbose_name), old_text, new_text, word_diff(old_text, new_text)))
-    return changes
-
-
-def child_changes(before: Version, after: Version) -> list[ChildChange]:
-    """What changed among the objects saved with these versions (a guide's steps and prerequisites)."""
-    old, new = _children(before), _children(after)
-    changes = []
-    for key in sorted(old.keys() | new.keys(), key=lambda key: _child_order(key, old, new)):
-        model = _model_of(new.get(key) or old[key])
-        if key not in old:
-            state, fields = pgettext("compared versions", "Added"), []
-        elif key not in new:
-            state, fields = pgettext("compared versions", "Removed"), []
-        else:
-            fields = field_changes(model, old[key].field_dict, new[key].field_dict)
-            if not fields:
-                continue
-            state = pgettext("compared versions", "Changed")
-        name = (new.get(key) or old[key]).object_repr
-        changes.append(ChildChange(capfirst(model._meta.verbose_name), name, state, fields))
-    return changes
-
-
-def word_diff(before: str, after: str) -> SafeString:
-    """``after`` compared with ``before`` word by word: removed words in <del>, added ones in <ins>."""
-    old, new = _WORDS.findall(before), _WORDS.findall(after)
-    pieces = []
-    for operation, old_start, old_end, new_start, new_end in SequenceMatcher(
-        None, old, new, autojunk=False
-    ).get_opcodes():
-        if operation == "equal":
-            pieces.append(escape("".join(old[old_start:old_end])))
-        if operation in ("delete", "replace"):
-            pieces.append(format_html("<del>{}</del>", "".join(old[old_start:old_end])))
-        if operation in ("insert", "replace"):
-            pieces.append(format_html("<ins>{}</ins>", "".join(new[new_start:new_end])))
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
-
-
-def _compared_fields(model: type[models.Model]) -> list[models.Field]:
-    # The plain column of a translated field (``title``) holds whichever language was active
-    # at save time; ``title_fr`` and ``title_en`` say what changed, language by language.
-    fields = model._meta.concrete_fields
-    translated = {field.translated_field.name for field in fields if isinstance(field, TranslationField)}
-    return [field for field in fields if field.editable and not field.primary_key and field.name not in translated]
-
-
-def _same(old: object, new: object) -> bool:
-    # An untouched translation is stored as None or "" depending on how the row was written.
-    return (old if old is not None else "") == (new if new is not None else "")
-
-
-def _shown(field: models.Field, value: object) -> str:
-    """A stored value as an editor reads it: choice labels, the related object's name, local times."""
-    if value is None or value == "":
-        return ""
-    if field.flatchoices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related else str(value)
-    if isinstance(value, datetime):
-        return formats.localize(timezone.template_localtime(value))
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(formats.localize(value))
-
-
-def _children(version: Version) -> dict[tuple[int, str], Version]:
-    """Versions saved in the same revision of objects pointing at this one (a guide's steps and
-    prerequisites, not a step's siblings), by content type and object id."""
-    parent = _model_of(version)
-    return {
-        (child.content_type_id, child.object_id): child
-        for child in version.revision.version_set.all()
-        if _points_at(child, parent, version.object_id)
-    }
-
-
-def _points_at(child: Version, parent: type[models.Model], parent_id: str) -> bool:
-    model = _model_of(child)
-    return model is not None and any(
-        field.many_to_one and field.related_model is parent and str(child.field_dict[field.attname]) == parent_id
-        for field in model._meta.concrete_fields
-    )
-
-
-def _child_order(key: tuple[int, str], old: dict, new: dict) -> tuple[int, int, str]:
-    version = new.get(key) or old[key]
-    return key[0], version.field_dict.get("position") or 0, key[1]
-
-
-def _model_of(version: Version) -> type[models.Model] | None:
-    return ContentType.objects.get_for_id(version.content_type_id).model_class()
-
-
-def _ordered_families(revision: Revision) -> set[tuple[type[Ordered], int]]:
-    """(model, guide id) of every step or prerequisite the revision holds."""
-    families = set()
-    for version in revision.version_set.all():
-        model = _model_of(version)
-        if model is not None and issubclass(model, Ordered):
-            families.add((model, version.field_dict["guide_id"]))
-    return families
-
-
-def _set_aside(families: set[tuple[type[Ordered], int]]) -> None:
-    for model, guide_id in families:
-        model.objects.filter(guide_id=guide_id).update(position=F("position") + _SET_ASIDE)
-
-
-def _renumber(families: set[tuple[type[Ordered], int]]) -> None:
-    """Positions 1..n again, restored rows first where a restored and a current row claim one place."""
-    for model, guide_id in families:
-        siblings = model.objects.filter(guide_id=guide_id)
-        save_in_order(siblings, sorted(siblings, key=_restored_first))
-
-
-def _restored_first(child: Ordered) -> tuple[int, bool]:
-    set_aside, position = divmod(child.position, _SET_ASIDE)
-    return position, bool(set_aside)
+def _when(version: Version) -> str:
+    return formats.localize(timezone.template_localtime(version.revision.date_created))

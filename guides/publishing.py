@@ -1,0 +1,70 @@
+"""The publishing rule, in one place: only publishers change whether a guide is public.
+
+Editors without the "publish guides" permission write guides and send them to review: they move
+a guide between *draft* and *in review*, and nothing else. Whether a guide is published or
+archived, or exists at all once published, changes only at a publisher's hand, whatever the
+entry point: a change form, an action, a deletion, a restore or recovery from history, an import.
+
+Forms and buttons offer editors only what they may do, but the rule itself is enforced by
+``publishing_guard``, around every admin request that can write (see ``guides.adminsite``): it
+compares the guides that are public or archived before and after the request and undoes the
+whole request when they differ. It looks at the database, not at the path taken, so a new entry
+point or a library's new way of saving cannot get around it.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guides.models import Guide
+
+# Statuses only publishers may give or take away; editors move guides between the others.
+PUBLISHER_STATUSES = frozenset({Guide.Status.PUBLISHED, Guide.Status.ARCHIVED})
+
+
+class PublishingDenied(PermissionDenied):
+    def __init__(self, guides: list[str]):
+        self.guides = guides
+        super().__init__(
+            _("Only publishers may publish, unpublish or archive a guide. Nothing was saved. Guides concerned: %s")
+            % ", ".join(guides)
+        )
+
+
+def may_publish(user) -> bool:
+    return user.has_perm("guides.publish_guide")
+
+
+def may_set_status(user, guide: Guide) -> bool:
+    """Whether ``user`` may change this guide's status by hand (forms show it read-only otherwise)."""
+    return may_publish(user) or guide.status not in PUBLISHER_STATUSES
+
+
+def publication_state() -> frozenset[tuple[int, str]]:
+    """Every guide readers can see or that was archived, with its status: what publishers own."""
+    return frozenset(Guide.objects.filter(status__in=PUBLISHER_STATUSES).values_list("pk", "status"))
+
+
+def changed_guides(before: frozenset[tuple[int, str]], after: frozenset[tuple[int, str]]) -> list[str]:
+    """Names of the guides whose publication differs between two states, for messages."""
+    ids = {pk for pk, _status in before ^ after}
+    titles = dict(Guide.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return sorted(titles.get(pk) or f"#{pk}" for pk in ids)
+
+
+@contextmanager
+def publishing_guard(user) -> Iterator[None]:
+    """Run the block in a transaction that is undone, with ``PublishingDenied``, if ``user`` may
+    not publish and the block changed which guides are published or archived."""
+    if may_publish(user):
+        yield
+        return
+    with transaction.atomic():
+        before = publication_state()
+        yield
+        after = publication_state()
+        if before != after:
+            raise PublishingDenied(changed_guides(before, after))
