@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
+from guides.admin.conflicts import EditConflictMixin
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
@@ -55,7 +56,7 @@ def outdated_field_names(obj) -> str:
 
 
 @admin.register(Platform)
-class PlatformAdmin(HistoryMixin, VersionAdmin, TabbedTranslationAdmin):
+class PlatformAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = TEXT_AREAS
     list_display = ["name", "slug", "position", "guide_count"]
     list_editable = ["position"]
@@ -71,7 +72,7 @@ class PlatformAdmin(HistoryMixin, VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, VersionAdmin, TabbedTranslationAdmin):
+class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     form = GuideAdminForm
     formfield_overrides = TEXT_AREAS
     action_form = VerifyActionForm
@@ -186,7 +187,7 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, VersionAdmin, Tab
 
 
 @admin.register(Step)
-class StepAdmin(HistoryMixin, VersionAdmin, TabbedTranslationAdmin):
+class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     form = StepAdminForm
     formfield_overrides = TEXT_AREAS
     list_display = ["title", "guide", "position", "surface", "translations_to_update", "updated_at"]

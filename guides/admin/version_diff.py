@@ -56,7 +56,7 @@ def field_changes(model: type[models.Model], before: dict, after: dict) -> list[
         old, new = before.get(field.attname), after.get(field.attname)
         if _same(old, new):
             continue
-        old_text, new_text = _shown(field, old), _shown(field, new)
+        old_text, new_text = shown(field, old), shown(field, new)
         changes.append(FieldChange(capfirst(field.verbose_name), old_text, new_text, word_diff(old_text, new_text)))
     return changes
 
@@ -110,7 +110,7 @@ def _same(old: object, new: object) -> bool:
     return (old if old is not None else "") == (new if new is not None else "")
 
 
-def _shown(field: models.Field, value: object) -> str:
+def shown(field: models.Field, value: object) -> str:
     """A stored value as an editor reads it: choice labels, the related object's name, local times."""
     if value is None or value == "":
         return ""
