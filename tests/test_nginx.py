@@ -1,7 +1,7 @@
 """deploy/nginx.conf, for real: Debian's nginx in front of gunicorn in production mode.
 
-The committed site file is served as it is, with only its "fill in" values replaced (ports,
-paths, a throw-away certificate), inside a main configuration like Debian's /etc/nginx/nginx.conf.
+The committed site file is served as it is, with only its "fill in" values (paths, a throw-away
+certificate) and its ports replaced, inside a main configuration like Debian's /etc/nginx/nginx.conf.
 Everything listens on 127.0.0.1 at free ports and is stopped at the end of the module.
 """
 
