@@ -13,13 +13,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from helpcenter.clients import client_address
+
 
 def client_fingerprint(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        # Behind our reverse proxy, the client is the last address it appended.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -53,3 +53,9 @@ def test_a_bad_number_is_rejected(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "a.example, b.example,")
     assert env_list("DJANGO_ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_a_negative_number_of_trusted_proxy_hops_is_rejected():
+    result = run_django(["check"], DJANGO_TRUSTED_PROXY_HOPS="-1")
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXY_HOPS must be 0 or more" in result.stderr

@@ -1,0 +1,24 @@
+"""Who sent a request: the client's address, seen through exactly the reverse proxies the operator
+trusts (``DJANGO_TRUSTED_PROXY_HOPS``).
+
+Each proxy appends the address it received the request from to ``X-Forwarded-For``; everything
+to the left of what our own proxies wrote was sent by the client and can say anything. With N
+trusted hops the client is the N-th entry from the right, the one the outermost trusted proxy
+appended. With 0 hops, or a header shorter than N (a request that did not come through every
+proxy), the header is ignored and the client is the peer of the connection, as Werkzeug's
+``ProxyFix`` does.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    peer = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops < 1:
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if len(forwarded) < hops:
+        return peer
+    return forwarded[-hops].strip() or peer
