@@ -1,9 +1,14 @@
 """Forms for readers' actions. Views read input through these only."""
 
+import re
+from uuid import uuid4
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import GuideVote, StepReport
+
+_SUBMISSION = re.compile(r"^[0-9a-f]{32}$")
 
 
 class ProgressForm(forms.Form):
@@ -39,12 +44,20 @@ class StepReportForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    # Names this filled-in form: the same form sent twice (a double click, a second tab) is
+    # one report, whoever else reports from the same address.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, initial=lambda: uuid4().hex)
+
     class Meta:
         model = StepReport
         fields = ["problem", "seen_instead", "device", "app_version", "contact_email"]
 
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+    def clean_submission(self) -> str:
+        submission = self.cleaned_data["submission"]
+        return submission if _SUBMISSION.match(submission) else ""
 
 
 class GuideVoteForm(forms.Form):

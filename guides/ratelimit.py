@@ -1,19 +1,30 @@
-"""A fixed-window rate limit per client, and a guard against double submits, in the cache.
+"""Rate limits and double-submit guards for readers' actions, counted in the database.
 
-With ``REDIS_URL`` the counters are shared by every process and host; with the local-memory
-default they hold per process. The client is identified by a keyed hash of its address, so
-no raw IP address is stored, not even in the cache.
+The counters live where the actions are stored, so every process and every host counts together
+on any set-up, the embedded SQLite default included, and no other server (a cache) can be the
+reason an action fails. A client is identified by a keyed hash of its address (see
+``helpcenter.clients``): no raw IP address is stored, not even in a counter.
+
+If counting itself fails (a database error), the action is let through and the failure logged:
+a limit is there to stop floods, and a database that cannot count cannot store a flood either.
 """
 
 import hashlib
 import hmac
+import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 
+from guides.models import RateLimitCounter
 from helpcenter.clients import client_address
+
+logger = logging.getLogger(__name__)
 
 
 def client_fingerprint(request: HttpRequest) -> str:
@@ -24,18 +35,37 @@ def client_fingerprint(request: HttpRequest) -> str:
 def limit_reached(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
     """Count one use of ``scope`` by this client; True once the client is past ``limit`` uses
     in the current window."""
+    return _count_use(f"{scope}:{client_fingerprint(request)}", seconds) > limit
+
+
+def first_use(scope: str, key: str, *, seconds: int) -> bool:
+    """True the first time ``key`` is used for ``scope`` within ``seconds``: the same form sent
+    twice (a double click, a second tab) counts once."""
+    return _count_use(f"once:{scope}:{key}", seconds) == 1
+
+
+def _count_use(key: str, seconds: int) -> int:
     window = int(time.time() // seconds)
-    key = f"ratelimit:{scope}:{client_fingerprint(request)}:{window}"
-    if cache.add(key, 1, timeout=seconds + 1):
-        return limit < 1
+    key = f"{key}:{window}"[:200]
+    counters = RateLimitCounter.objects.filter(key=key)
     try:
-        return cache.incr(key) > limit
-    except ValueError:  # the window expired between add() and incr()
-        cache.add(key, 1, timeout=seconds + 1)
-        return limit < 1
+        with transaction.atomic():
+            if not counters.update(count=F("count") + 1):
+                try:
+                    with transaction.atomic():
+                        RateLimitCounter.objects.create(
+                            key=key, count=1, expires_at=timezone.now() + timedelta(seconds=seconds)
+                        )
+                    return 1
+                except IntegrityError:  # another request created it a moment ago
+                    counters.update(count=F("count") + 1)
+            return counters.values_list("count", flat=True).get()
+    except DatabaseError:
+        logger.exception("Could not count a use of %s: let through", key.split(":", 1)[0])
+        return 0
 
 
-def first_in_window(request: HttpRequest, scope: str, *, seconds: int) -> bool:
-    """True for this client's first use of ``scope`` in ``seconds``: a double submit, sent before
-    the reader has a session to tell the two apart, counts once."""
-    return cache.add(f"once:{scope}:{client_fingerprint(request)}", 1, timeout=seconds)
+def forget_expired() -> int:
+    """Delete counters of windows that are over; returns how many."""
+    deleted, _by_model = RateLimitCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "guides.readers.ReaderMiddleware",
 ]
 
 ROOT_URLCONF = "helpcenter.urls"
@@ -146,8 +147,10 @@ STORAGES = {
     },
 }
 
-# Readers are anonymous; their key lives in the session, created on their first action only.
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # progress should survive weeks between visits
+# Sessions are for signed-in editors. Readers are anonymous: their key lives in a signed cookie
+# of its own (guides.readers), created on their first action and kept this many days after
+# their last one, so that progress survives weeks between visits.
+GUIDES_READER_COOKIE_DAYS = env_int("GUIDES_READER_COOKIE_DAYS", 60)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 CSRF_FAILURE_VIEW = "guides.views.responses.csrf_failure"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
@@ -218,11 +221,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Readers' reports: a notice appears on a step once this many readers have open reports on it,
-# and one client may send at most GUIDES_REPORTS_PER_WINDOW reports per window. The counters
-# live in the cache, so they are shared between processes when REDIS_URL is set.
+# Readers' reports: a notice appears on a step once this many readers have open reports on it.
+# Per window of GUIDES_REPORT_WINDOW_SECONDS, one client may send at most
+# GUIDES_REPORTS_PER_WINDOW reports and GUIDES_ACTIONS_PER_WINDOW other actions (steps marked
+# done or not, start over). The counters live in the database, shared by every process.
 GUIDES_REPORT_NOTICE_READERS = env_int("GUIDES_REPORT_NOTICE_READERS", 2)
 GUIDES_REPORTS_PER_WINDOW = env_int("GUIDES_REPORTS_PER_WINDOW", 5)
+GUIDES_ACTIONS_PER_WINDOW = env_int("GUIDES_ACTIONS_PER_WINDOW", 600)
 GUIDES_REPORT_WINDOW_SECONDS = env_int("GUIDES_REPORT_WINDOW_SECONDS", 600)
 
 # Editors: a published guide is due for review when nobody verified it for this many days.

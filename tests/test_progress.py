@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -86,11 +87,36 @@ def test_the_htmx_start_over_answers_with_the_steps_and_progress(htmx, guide):
     assert "is-done" not in body
 
 
-def test_the_progress_cookie_lasts_at_least_thirty_days(client, guide):
+def test_progress_lives_in_a_signed_cookie_of_its_own_and_no_session(client, guide):
     response = client.post(step_url(guide.steps.first(), "done"), {"done": "1"})
-    assert response.cookies["sessionid"]["max-age"] >= 30 * 24 * 3600
-    session = Session.objects.get()
-    assert "reader_key" in session.get_decoded()
+    cookie = response.cookies["reader"]
+    assert cookie["max-age"] >= 30 * 24 * 3600
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "sessionid" not in response.cookies
+    assert Session.objects.count() == 0
+    key = StepCompletion.objects.get().reader_key
+    assert key in cookie.value and cookie.value != key  # signed, not the bare key
+
+
+def test_a_forged_reader_cookie_reads_no_ones_progress(client, guide):
+    client.post(step_url(guide.steps.first(), "done"), {"done": "1"})
+    victim = StepCompletion.objects.get().reader_key
+    intruder = Client()
+    intruder.cookies["reader"] = victim
+    assert progress_label(intruder.get(guide_url(guide, language="en")).content.decode()) == "0 of 3 steps done"
+    intruder.post(step_url(guide.steps.last(), "done"), {"done": "1"})
+    assert StepCompletion.objects.filter(reader_key=victim).count() == 1
+
+
+def test_a_reader_whose_key_was_in_the_session_keeps_their_progress(client, guide):
+    session = SessionStore()
+    session["reader_key"] = "a" * 32
+    session.save()
+    StepCompletion.objects.create(reader_key="a" * 32, step=guide.steps.first())
+    client.cookies["sessionid"] = session.session_key
+    response = client.get(guide_url(guide, language="en"))
+    assert progress_label(response.content.decode()) == "1 of 3 steps done"
+    assert "a" * 32 in response.cookies["reader"].value
 
 
 def test_an_edited_step_tells_the_reader_it_changed_since(client, guide):
@@ -183,3 +209,15 @@ def test_htmx_refusals_are_fragments_aimed_at_the_alert_region(htmx, guide):
     assert response["HX-Retarget"] == "#flash"
     assert "<html" not in response.content.decode()
     assert "n&#x27;est plus disponible" in response.content.decode()
+
+
+def test_a_client_acting_far_more_than_a_person_is_slowed_down(guide, settings):
+    settings.GUIDES_ACTIONS_PER_WINDOW = 3
+    step = guide.steps.first()
+    answers = [
+        Client(HTTP_ACCEPT_LANGUAGE="en").post(step_url(step, "done", "en"), {"done": "1"}, REMOTE_ADDR="192.0.2.9")
+        for _ in range(4)
+    ]
+    assert [answer.status_code for answer in answers] == [303, 303, 303, 429]
+    assert "Please wait a few minutes" in answers[-1].content.decode()
+    assert StepCompletion.objects.count() == 3

@@ -1,18 +1,12 @@
 """'Did this guide help?': one vote per reader and guide, which they may change."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from guides.models import Guide, GuideVote
 from tests.conftest import guide_url, make_guide
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def test_a_vote_without_javascript_redirects_back_with_thanks(client, guide):
@@ -54,3 +48,26 @@ def test_voting_refuses_get_csrf_less_posts_and_unpublished_guides(client, platf
     assert client.post(guide_url(draft, "vote"), {"helpful": "yes"}).status_code == 404
     assert client.post("/fr/demo/unknown/vote/", {"helpful": "yes"}).status_code == 404
     assert GuideVote.objects.count() == 0
+
+
+def test_votes_without_a_cookie_do_not_count_as_a_new_voter_each_time(guide):
+    for _ in range(5):
+        assert (
+            Client().post(guide_url(guide, "vote", "en"), {"helpful": "yes"}, REMOTE_ADDR="203.0.113.5").status_code
+            == 303
+        )
+    assert GuideVote.objects.count() == 1
+    # A reader who keeps the cookie still changes their vote; another address is another voter.
+    reader = Client(REMOTE_ADDR="203.0.113.5")
+    reader.post(guide_url(guide, "vote", "en"), {"helpful": "no"})
+    Client().post(guide_url(guide, "vote", "en"), {"helpful": "no"}, REMOTE_ADDR="203.0.113.6")
+    assert GuideVote.objects.count() == 2
+
+
+def test_a_client_voting_far_too_often_is_thanked_but_not_counted(guide):
+    reader = Client()
+    for _ in range(30):
+        reader.post(guide_url(guide, "vote", "en"), {"helpful": "yes"})
+    response = reader.post(guide_url(guide, "vote", "en"), {"helpful": "no"})
+    assert response.status_code == 303
+    assert list(GuideVote.objects.values_list("helpful", flat=True)) == [True]

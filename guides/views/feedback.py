@@ -11,13 +11,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from guides.forms import GuideVoteForm, StepReportForm
 from guides.models import GuideVote
-from guides.ratelimit import first_in_window, limit_reached
-from guides.readers import ensure_reader_key, reader_key
+from guides.ratelimit import client_fingerprint, first_use, limit_reached
+from guides.readers import ensure_reader_key, is_new_reader, reader_key
 from guides.views.lookups import published_guide, published_step
 from guides.views.responses import HttpResponseSeeOther, refuse, require_methods, require_post
 
 VOTES_PER_WINDOW = 30
-# The same client reporting the same step again this soon is a double submit, not a second reader.
+# The same filled-in form sent again this soon is a double submit, not a second report.
 DOUBLE_SUBMIT_SECONDS = 60
 
 
@@ -51,7 +51,8 @@ def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_
 
 
 def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpResponse:
-    if not first_in_window(request, f"step-report:{step.pk}", seconds=DOUBLE_SUBMIT_SECONDS):
+    submission = form.cleaned_data["submission"]
+    if submission and not first_use("step-report", submission, seconds=DOUBLE_SUBMIT_SECONDS):
         return _already_reported(request, step)
     if limit_reached(
         request,
@@ -89,8 +90,7 @@ def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpRespo
         if request.htmx:
             return render(request, "guides/guide.html#vote", context, status=422)
         return refuse(request, 400, " ".join(error for errors in form.errors.values() for error in errors))
-    # Like a vote box: a client voting far too often is thanked all the same, but not counted.
-    if not limit_reached(request, "guide-vote", limit=VOTES_PER_WINDOW, seconds=settings.GUIDES_REPORT_WINDOW_SECONDS):
+    if _counts(request, guide):
         context["vote"], _created = GuideVote.objects.update_or_create(
             guide=guide,
             reader_key=ensure_reader_key(request),
@@ -101,3 +101,15 @@ def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpRespo
         messages.success(request, _("Thank you for your answer."))
         return HttpResponseSeeOther(f"{guide.get_absolute_url()}#vote")
     return render(request, "guides/guide.html#vote", context)
+
+
+def _counts(request: HttpRequest, guide) -> bool:
+    """Like a ballot box, a vote that should not count is thanked all the same, not counted:
+    votes from a client voting far too often, and further votes on this guide from a client that
+    sends no reader cookie back (each would otherwise be a new voter)."""
+    window = settings.GUIDES_REPORT_WINDOW_SECONDS
+    if limit_reached(request, "guide-vote", limit=VOTES_PER_WINDOW, seconds=window):
+        return False
+    return not is_new_reader(request) or first_use(
+        "new-voter", f"{guide.pk}:{client_fingerprint(request)}", seconds=window
+    )
