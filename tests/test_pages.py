@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from guides.models import Guide
+from guides.models import Guide, Platform
 from tests.conftest import SEEDED_GUIDE_URL, make_guide
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,14 @@ def test_an_unpublished_guide_answers_404(client, platform, status):
     make_guide(platform, slug="hidden", status=status)
     assert client.get("/fr/demo/hidden/").status_code == 404
     assert client.get("/en/demo/hidden/").status_code == 404
+
+
+def test_a_platform_without_a_published_guide_answers_404(client, platform):
+    Platform.objects.filter(pk=platform.pk).update(description_en="Not announced yet.")
+    make_guide(platform, slug="draft", status=Guide.Status.DRAFT)
+    response = client.get("/en/demo/")
+    assert response.status_code == 404
+    assert "Not announced yet." not in response.content.decode()
 
 
 def test_a_guide_is_only_found_under_its_own_platform(client, guide):

@@ -1,7 +1,7 @@
 """Public pages: the home page, a platform's guides and a guide."""
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -29,7 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
     platform = get_object_or_404(Platform, slug=platform_slug)
-    guides = _published_guides().filter(platform=platform)
+    guides = list(_published_guides().filter(platform=platform))
+    if not guides:
+        # Until one of its guides is published, a platform is not public either.
+        raise Http404
     return render(request, "guides/platform.html", {"platform": platform, "guides": guides})
 
 
