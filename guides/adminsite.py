@@ -1,19 +1,25 @@
 """The admin site (outside the guides.admin package, which registers models on it).
 
-Its index tells editors what needs them (new reports, guides to review), and every admin view
-that can write runs inside the publishing rule's guard (``guides.publishing``), so that no
-entry point, present or future, lets an editor without the permission change what is public.
+Its index tells editors what needs them (new reports, guides to review); every admin view that
+can write runs inside the publishing rule's guard (``guides.publishing``), so that no entry
+point, present or future, lets an editor without the permission change what is public; and its
+sign-in page limits the attempts one address may make (django-axes locks an account and
+address pair after a few wrong passwords, see the settings).
 """
 
 from functools import wraps
+from math import ceil
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from guides.publishing import PublishingDenied, publishing_guard
+from guides.ratelimit import limit_reached
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+LOGIN_WINDOW_SECONDS = 10 * 60
 
 
 class HelpCenterAdminSite(admin.AdminSite):
@@ -45,6 +51,25 @@ class HelpCenterAdminSite(admin.AdminSite):
         context = {**self.each_context(request), "title": _("Not saved"), "message": denied.args[0]}
         return TemplateResponse(request, "admin/guides/publishing_denied.html", context, status=403)
 
+    def login(self, request, extra_context=None):
+        if request.method == "POST" and limit_reached(
+            request, "admin-login", limit=settings.LOGIN_ATTEMPTS_PER_WINDOW, seconds=LOGIN_WINDOW_SECONDS
+        ):
+            # Before any password is checked: hashing them is what an attacker would make us do.
+            return self.locked_out(request, throttled=True)
+        return super().login(request, extra_context)
+
+    def locked_out(self, request, throttled: bool = False) -> TemplateResponse:
+        """The page instead of the sign-in form, for an address past its attempts or an account
+        django-axes locked from this address (``AXES_LOCKOUT_CALLABLE``)."""
+        context = {
+            **self.each_context(request),
+            "title": _("Too many sign-in attempts"),
+            "throttled": throttled,
+            "minutes": ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+        }
+        return TemplateResponse(request, "admin/guides/locked_out.html", context, status=429)
+
     def index(self, request, extra_context=None):
         from guides.models import Guide, StepReport
 
@@ -54,3 +79,8 @@ class HelpCenterAdminSite(admin.AdminSite):
             **(extra_context or {}),
         }
         return super().index(request, context)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    # django-axes answers from its middleware, after templates would have been rendered.
+    return admin.site.locked_out(request).render()

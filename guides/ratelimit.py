@@ -9,27 +9,19 @@ If counting itself fails (a database error), the action is let through and the f
 a limit is there to stop floods, and a database that cannot count cannot store a flood either.
 """
 
-import hashlib
-import hmac
 import logging
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from guides.models import RateLimitCounter
-from helpcenter.clients import client_address
+from helpcenter.clients import client_fingerprint
 
 logger = logging.getLogger(__name__)
-
-
-def client_fingerprint(request: HttpRequest) -> str:
-    address = client_address(request)
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def limit_reached(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:

@@ -7,7 +7,15 @@ trusted hops the client is the N-th entry from the right, the one the outermost 
 appended. With 0 hops, or a header shorter than N (a request that did not come through every
 proxy), the header is ignored and the client is the peer of the connection, as Werkzeug's
 ``ProxyFix`` does.
+
+No raw address is ever stored: rate limits keep a keyed hash of it (``client_fingerprint``), and
+the admin's sign-in lockouts, which need something shaped like an address, a pseudonymous one
+made from that hash (``pseudonymous_address``).
 """
+
+import hashlib
+import hmac
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -22,3 +30,16 @@ def client_address(request: HttpRequest) -> str:
     if len(forwarded) < hops:
         return peer
     return forwarded[-hops].strip() or peer
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    """A keyed hash of the client's address: the same client gets the same value, and nobody
+    without the secret key can tell which address it was."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def pseudonymous_address(request: HttpRequest) -> str:
+    """The fingerprint written as an IPv6 address of the private range fd00::/8, for libraries
+    that store an address (django-axes)."""
+    return str(ipaddress.IPv6Address(bytes.fromhex("fd" + client_fingerprint(request)[:30])))

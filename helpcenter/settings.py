@@ -5,6 +5,7 @@ Local use needs no configuration: debug mode, a SQLite file, a local-memory cach
 ``DJANGO_HTTPS=0``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "guides",
 ]
 
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guides.readers.ReaderMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "helpcenter.urls"
@@ -108,6 +111,24 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in lockouts (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT wrong passwords for one
+# account from one address, that pair is locked for DJANGO_LOGIN_LOCKOUT_MINUTES, before any
+# password is checked. Locking the account alone would let anyone lock editors out; the address
+# alone would punish everyone behind one network. An address also gets at most
+# DJANGO_LOGIN_ATTEMPTS_PER_WINDOW sign-in attempts per 10 minutes whatever the account, which
+# bounds the password hashing one client can make the server do. Operators unlock with
+# `manage.py axes_reset_username <name>` (or `axes_reset` for everyone).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "guides.adminsite.locked_out"
+AXES_CLIENT_IP_CALLABLE = "helpcenter.clients.pseudonymous_address"  # no raw address is stored
+AXES_DISABLE_ACCESS_LOG = True  # failures are what lockouts need; successful sign-ins are not kept
+AXES_VERBOSE = False
+LOGIN_ATTEMPTS_PER_WINDOW = env_int("DJANGO_LOGIN_ATTEMPTS_PER_WINDOW", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

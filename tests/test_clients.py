@@ -4,8 +4,7 @@ so a client cannot choose its own identity (and escape rate limits) with X-Forwa
 import pytest
 from django.test import RequestFactory, override_settings
 
-from guides.ratelimit import client_fingerprint
-from helpcenter.clients import client_address
+from helpcenter.clients import client_address, client_fingerprint
 
 PEER = "10.0.0.5"  # the machine that opened the connection to the app
 

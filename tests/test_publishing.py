@@ -46,6 +46,7 @@ def revision_url(obj, version) -> str:
 
 
 def test_restoring_a_guide_version_that_was_published_is_refused(editor_client, publisher_client, platform):
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     guide = make_guide(platform, status=Guide.Status.DRAFT)
     set_status(publisher_client, guide, "published")
     set_status(publisher_client, guide, "draft")

@@ -11,10 +11,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from guides.forms import GuideVoteForm, StepReportForm
 from guides.models import GuideVote
-from guides.ratelimit import client_fingerprint, first_use, limit_reached
+from guides.ratelimit import first_use, limit_reached
 from guides.readers import ensure_reader_key, is_new_reader, reader_key
 from guides.views.lookups import published_guide, published_step
 from guides.views.responses import HttpResponseSeeOther, refuse, require_methods, require_post
+from helpcenter.clients import client_fingerprint
 
 VOTES_PER_WINDOW = 30
 # The same filled-in form sent again this soon is a double submit, not a second report.
