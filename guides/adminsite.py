@@ -45,9 +45,9 @@ class HelpCenterAdminSite(admin.AdminSite):
         return guarded
 
     def _publishing_denied(self, request, denied: PublishingDenied) -> TemplateResponse:
-        # The undone request may have queued "saved" messages: they must not be shown.
-        for _message in messages.get_messages(request):
-            pass
+        # The undone request may have queued "saved" messages: not shown (see the template), and
+        # marked as used so that they are not kept for the next page either.
+        messages.get_messages(request).used = True
         context = {**self.each_context(request), "title": _("Not saved"), "message": denied.args[0]}
         return TemplateResponse(request, "admin/guides/publishing_denied.html", context, status=403)
 
