@@ -46,8 +46,8 @@ class HelpCenterAdminSite(admin.AdminSite):
 
     def _publishing_denied(self, request, denied: PublishingDenied) -> TemplateResponse:
         # The undone request may have queued "saved" messages: not shown (see the template), and
-        # marked as used so that they are not kept for the next page either.
-        messages.get_messages(request).used = True
+        # read here, which is how Django's messages are cleared, so not kept for the next page.
+        list(messages.get_messages(request))
         context = {**self.each_context(request), "title": _("Not saved"), "message": denied.args[0]}
         return TemplateResponse(request, "admin/guides/publishing_denied.html", context, status=403)
 
