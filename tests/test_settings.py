@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from helpcenter.env import env_bool, env_int, env_list
+from helpcenter.env import env_bool, env_float, env_int, env_list
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,3 +53,15 @@ def test_a_bad_number_is_rejected(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "a.example, b.example,")
     assert env_list("DJANGO_ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_numbers_with_a_fraction_are_read(monkeypatch):
+    monkeypatch.setenv("DJANGO_CACHE_TIMEOUT_SECONDS", "0.5")
+    assert env_float("DJANGO_CACHE_TIMEOUT_SECONDS", 0.25) == 0.5
+
+
+@pytest.mark.parametrize("raw", ["half a second", "nan", "inf", "-1", "0.001"])
+def test_a_bad_or_too_small_fraction_is_rejected(monkeypatch, raw):
+    monkeypatch.setenv("DJANGO_CACHE_TIMEOUT_SECONDS", raw)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_CACHE_TIMEOUT_SECONDS"):
+        env_float("DJANGO_CACHE_TIMEOUT_SECONDS", 0.25, minimum=0.01)
