@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from helpcenter.env import env_bool, env_int, env_list, env_str
+from helpcenter.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -88,9 +88,19 @@ DATABASES = {
     )
 }
 
+# Without REDIS_URL each process keeps its own cache in memory. With it, the cache is shared,
+# and optional: ResilientRedisCache answers as an empty cache while Redis is down or hangs,
+# waiting at most DJANGO_CACHE_TIMEOUT_SECONDS per attempt and one attempt per few seconds.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_TIMEOUT_SECONDS = env_float("DJANGO_CACHE_TIMEOUT_SECONDS", 0.25, minimum=0.01)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "helpcenter.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -136,7 +146,8 @@ STORAGES = {
 
 # Readers are anonymous; their key lives in the session, created on their first action only.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # progress should survive weeks between visits
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions hold signed-in editors and readers' progress: they must not depend on the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_FAILURE_VIEW = "guides.views.responses.csrf_failure"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
