@@ -79,6 +79,19 @@ TEMPLATES = [
     },
 ]
 
+
+def database_options(engine: str) -> dict:
+    """Default connection options for one database engine; DATABASE_URL's query overrides them."""
+    if engine == "django.db.backends.postgresql":
+        # A server that accepts and never answers must cost a request seconds, not minutes.
+        options = {"connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)}
+        statement_timeout = env_float("DJANGO_DB_STATEMENT_TIMEOUT", 30.0)
+        if statement_timeout:  # 0 leaves the server's own setting (e.g. behind PgBouncer)
+            options["options"] = f"-c statement_timeout={round(statement_timeout * 1000)}"
+        return options
+    return {}
+
+
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
@@ -86,6 +99,10 @@ DATABASES = {
         conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
+}
+DATABASES["default"]["OPTIONS"] = {
+    **database_options(DATABASES["default"]["ENGINE"]),
+    **DATABASES["default"].get("OPTIONS", {}),
 }
 
 # Without REDIS_URL each process keeps its own cache in memory. With it, the cache is shared,
