@@ -182,7 +182,9 @@ def _probe_sqlite_writes(cursor) -> None:
     except DatabaseError as error:
         if "locked" in str(error):
             raise _unavailable("writes blocked: the database is locked", error) from error
-        raise _unavailable("writes refused: the database is read-only", error) from error
+        if "readonly" in str(error):
+            raise _unavailable("writes refused: the database is read-only", error) from error
+        raise _unavailable("writes refused", error) from error  # e.g. a full disk
 
 
 def _probe_postgresql_writes(cursor) -> None:
