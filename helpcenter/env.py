@@ -1,5 +1,6 @@
 """Read settings from the environment, failing loudly on a value that cannot be understood."""
 
+import math
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +33,21 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    """A number such as a duration in seconds (``0.25``); below ``minimum``, NaN and infinity
+    are refused, since a timeout that is negative or endless is never what was meant."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number such as 0.5; got {raw!r}.") from None
+    if not math.isfinite(value) or value < minimum:
+        raise ImproperlyConfigured(f"{name} must be a number of at least {minimum:g}; got {raw!r}.")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

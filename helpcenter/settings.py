@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from helpcenter.env import env_bool, env_int, env_list, env_str
+from helpcenter.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,6 +84,30 @@ TEMPLATES = [
     },
 ]
 
+
+def database_options(engine: str) -> dict:
+    """Default connection options for one database engine; DATABASE_URL's query overrides them."""
+    if engine == "django.db.backends.postgresql":
+        # A server that accepts and never answers must cost a request seconds, not minutes.
+        options = {"connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)}
+        statement_timeout = env_float("DJANGO_DB_STATEMENT_TIMEOUT", 30.0)
+        if statement_timeout:  # 0 leaves the server's own setting (e.g. behind PgBouncer)
+            options["options"] = f"-c statement_timeout={round(statement_timeout * 1000)}"
+        return options
+    if engine == "django.db.backends.sqlite3":
+        # Several processes write to one file: readers' ticks while an editor saves. WAL lets
+        # reads go on during a write; IMMEDIATE takes the write lock when a transaction begins,
+        # so that a transaction never has to upgrade a read lock mid-way, which fails at once
+        # with "database is locked" whatever the timeout; writers then queue for up to
+        # ``timeout`` seconds instead of failing.
+        return {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DJANGO_SQLITE_BUSY_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    return {}
+
+
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
@@ -92,21 +116,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        # Several processes write to one file: readers' ticks while an editor saves. WAL lets
-        # reads go on during a write; IMMEDIATE takes the write lock when a transaction begins,
-        # so that a transaction never has to upgrade a read lock mid-way, which fails at once
-        # with "database is locked" whatever the timeout; writers then queue for up to
-        # ``timeout`` seconds instead of failing.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": env_int("DJANGO_SQLITE_BUSY_TIMEOUT", 20),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-    }
+DATABASES["default"]["OPTIONS"] = {
+    **database_options(DATABASES["default"]["ENGINE"]),
+    **DATABASES["default"].get("OPTIONS", {}),
+}
 
+# Without REDIS_URL each process keeps its own cache in memory. With it, the cache is shared,
+# and optional: ResilientRedisCache answers as an empty cache while Redis is down or hangs,
+# waiting at most DJANGO_CACHE_TIMEOUT_SECONDS per attempt and one attempt per few seconds.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_TIMEOUT_SECONDS = env_float("DJANGO_CACHE_TIMEOUT_SECONDS", 0.25, minimum=0.01)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "helpcenter.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -168,11 +195,12 @@ STORAGES = {
     },
 }
 
-# Sessions are for signed-in editors. Readers are anonymous: their key lives in a signed cookie
-# of its own (guides.readers), created on their first action and kept this many days after
-# their last one, so that progress survives weeks between visits.
+# Sessions are for signed-in editors: kept in the database, never in the cache alone. Readers
+# are anonymous: their key lives in a signed cookie of its own (guides.readers), created on
+# their first action and kept this many days after their last one, so that progress survives
+# weeks between visits.
 GUIDES_READER_COOKIE_DAYS = env_int("GUIDES_READER_COOKIE_DAYS", 60)
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_FAILURE_VIEW = "guides.views.responses.csrf_failure"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 

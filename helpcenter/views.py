@@ -5,8 +5,7 @@ refused because its body could not be read would then fail a second time, with a
 render the same templates without touching the body.
 """
 
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -14,17 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from guides.views.responses import refuse
+from helpcenter import health
 
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+    """200 while every required dependency serves, 503 otherwise; the README describes the JSON."""
+    report = health.report()
+    return JsonResponse(report, status=503 if report["status"] == "down" else 200)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:

@@ -1,11 +1,12 @@
-"""The public pages: home, platform, guide, language handling, 404 and 500, health check."""
+"""The public pages: home, platform, guide, language handling, 404 and 500, health check (more in test_health)."""
 
 import html
 from unittest import mock
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import DatabaseError, connection
+from django.db import OperationalError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -173,13 +174,20 @@ def test_pages_refuse_writes(client, method):
 def test_the_health_check_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok"
+    assert response.json()["status"] == "ok"
+    assert response.json()["checks"]["database"]["status"] == "ok"
 
 
 def test_the_health_check_reports_a_database_failure(client):
-    with mock.patch("helpcenter.views.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json()["checks"]["database"] == {
+        "status": "down",
+        "required": True,
+        "duration_ms": mock.ANY,
+        "error": "cannot connect",
+    }
 
 
 def test_a_guide_without_steps_shows_no_empty_progress_bar(client, platform):

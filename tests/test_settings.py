@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from helpcenter.env import env_bool, env_int, env_list
+from helpcenter.env import env_bool, env_float, env_int, env_list
+from tests.configured import settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +60,56 @@ def test_a_negative_number_of_trusted_proxy_hops_is_rejected():
     result = run_django(["check"], DJANGO_TRUSTED_PROXY_HOPS="-1")
     assert result.returncode != 0
     assert "DJANGO_TRUSTED_PROXY_HOPS must be 0 or more" in result.stderr
+
+
+def test_numbers_with_a_fraction_are_read(monkeypatch):
+    monkeypatch.setenv("DJANGO_CACHE_TIMEOUT_SECONDS", "0.5")
+    assert env_float("DJANGO_CACHE_TIMEOUT_SECONDS", 0.25) == 0.5
+
+
+@pytest.mark.parametrize("raw", ["half a second", "nan", "inf", "-1", "0.001"])
+def test_a_bad_or_too_small_fraction_is_rejected(monkeypatch, raw):
+    monkeypatch.setenv("DJANGO_CACHE_TIMEOUT_SECONDS", raw)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_CACHE_TIMEOUT_SECONDS"):
+        env_float("DJANGO_CACHE_TIMEOUT_SECONDS", 0.25, minimum=0.01)
+
+
+def test_postgresql_connections_get_connect_and_statement_timeouts(monkeypatch):
+    configured = settings_for(monkeypatch, DATABASE_URL="postgres://help@db:5432/help")
+    assert configured["DATABASES"]["default"]["OPTIONS"] == {
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000",
+    }
+
+
+def test_the_database_timeouts_come_from_the_environment(monkeypatch):
+    configured = settings_for(
+        monkeypatch,
+        DATABASE_URL="postgres://help@db:5432/help",
+        DJANGO_DB_CONNECT_TIMEOUT="3",
+        DJANGO_DB_STATEMENT_TIMEOUT="2.5",
+    )
+    assert configured["DATABASES"]["default"]["OPTIONS"] == {
+        "connect_timeout": 3,
+        "options": "-c statement_timeout=2500",
+    }
+
+
+def test_a_statement_timeout_of_zero_leaves_the_servers_own_setting(monkeypatch):
+    # PgBouncer refuses the "options" start-up parameter; the timeout then belongs to the role.
+    configured = settings_for(monkeypatch, DATABASE_URL="postgres://help@db/help", DJANGO_DB_STATEMENT_TIMEOUT="0")
+    assert "options" not in configured["DATABASES"]["default"]["OPTIONS"]
+
+
+def test_options_in_the_database_url_win(monkeypatch):
+    configured = settings_for(monkeypatch, DATABASE_URL="postgres://help@db/help?connect_timeout=10")
+    assert configured["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 10
+
+
+def test_sqlite_queues_writers_instead_of_failing(monkeypatch, tmp_path):
+    configured = settings_for(monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'help.sqlite3'}")
+    assert configured["DATABASES"]["default"]["OPTIONS"] == {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
