@@ -51,3 +51,42 @@ def test_the_funnel_is_reached_from_the_guide_and_drawn_without_scripts(signed_i
 
     expect(page.locator("table.funnel tbody tr")).to_have_count(7)
     expect(page.locator(".funnel-bar.done").first).to_be_attached()
+
+
+def test_two_editors_on_one_guide_merge_instead_of_losing_work(
+    signed_in,  # noqa: F811
+    live_server,
+    browser,
+    browser_context_args,
+    django_user_model,
+):
+    guide = seeded_guide()
+    url = f"{live_server.url}/admin/guides/guide/{guide.pk}/change/"
+    django_user_model.objects.create_superuser("alice", "alice@example.org", "alice-long-password-9")
+    context = browser.new_context(
+        **{**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+    )
+    other = context.new_page()
+    other.goto(f"{live_server.url}/admin/login/")
+    other.fill("#id_username", "alice")
+    other.fill("#id_password", "alice-long-password-9")
+    other.click("input[type=submit]")
+
+    mine = signed_in
+    mine.goto(url)
+    other.goto(url)
+    other.fill("#id_title_en", "Alice's title")
+    other.locator("input[name=_continue]").click()
+    expect(other.locator(".messagelist .success")).to_be_visible()
+
+    mine.fill("#id_summary_en", "My summary.")
+    mine.locator("input[name=_continue]").click()
+
+    expect(mine.locator("#edit-conflict")).to_contain_text("Saved by alice after you opened this page")
+    expect(mine.locator("#id_title_en")).to_have_value("Alice's title")
+    expect(mine.locator("#id_summary_en")).to_have_value("My summary.")
+    mine.locator("input[name=_continue]").click()
+    expect(mine.locator(".messagelist .success")).to_be_visible()
+    guide.refresh_from_db()
+    assert (guide.title_en, guide.summary_en) == ("Alice's title", "My summary.")
+    context.close()

@@ -170,7 +170,7 @@ class _Refused(forms.ModelForm):
         raise ValidationError(
             _(
                 "Someone else saved this page after you opened it. Nothing is saved yet: their changes are now in "
-                "the form and yours are kept. Check the changes listed below, then save again."
+                "the form and yours are kept. Check the changes listed above, then save again."
             )
         )
 
