@@ -143,7 +143,7 @@ class GuideQuerySet(models.QuerySet):
             .filter(
                 models.Q(last_verified_on__isnull=True)
                 | models.Q(last_verified_on__lt=stale_before)
-                | models.Q(steps__reports__status=StepReport.Status.CONFIRMED)
+                | models.Q(reports__status=StepReport.Status.CONFIRMED)
             )
             .distinct()
         )
@@ -342,7 +342,7 @@ class StepReportQuerySet(models.QuerySet):
         if status in StepReport.OPEN_STATUSES:
             # Reopening a closed report must not give a reader two open reports on one step.
             other_open = StepReport.objects.open().filter(
-                step=models.OuterRef("step"), reader_key=models.OuterRef("reader_key")
+                original_step_id=models.OuterRef("original_step_id"), reader_key=models.OuterRef("reader_key")
             )
             reports = reports.exclude(~models.Q(status__in=StepReport.OPEN_STATUSES) & models.Exists(other_open))
         changed = list(reports.values_list("pk", flat=True))
@@ -376,7 +376,18 @@ class StepReport(models.Model):
     OPEN_STATUSES = (Status.NEW, Status.CONFIRMED)
     SEEN_INSTEAD_MAX_LENGTH = 1000
 
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reports", verbose_name=_("step"))
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="reports", verbose_name=_("guide"))
+    # A report outlives its step: a step deleted, or taken away by restoring an older version of
+    # its guide, must not take what readers told editors with it.
+    step = models.ForeignKey(
+        Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("step")
+    )
+    # What the reader was looking at, filled from the step when the report is made, so that a
+    # report on a removed step still says what it was about. The id groups the reports of one
+    # removed step together (its titles differ by the readers' languages).
+    original_step_id = models.PositiveBigIntegerField(_("step id"), db_index=True)
+    step_number = models.PositiveIntegerField(_("step number when reported"))
+    step_title = models.CharField(_("step as the reader saw it"), max_length=200)
     language = models.CharField(_("language"), max_length=8, choices=READER_LANGUAGES)
     problem = models.CharField(_("what is wrong"), max_length=20, choices=Problem.choices)
     seen_instead = models.TextField(_("what the reader sees instead"), max_length=SEEN_INSTEAD_MAX_LENGTH)
@@ -412,7 +423,31 @@ class StepReport(models.Model):
         verbose_name_plural = _("step reports")
 
     def __str__(self):
-        return f"{self.step} · {self.get_problem_display()}"
+        return f"{self.step_title} · {self.get_problem_display()}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.step is not None and not self.original_step_id:
+            self.note_step(self.step)
+        super().save(*args, **kwargs)
+
+    def note_step(self, step: Step) -> None:
+        """Keep the step's guide, number and title as the reader saw it (French where the
+        reader's language had no title yet)."""
+        self.guide_id = step.guide_id
+        self.original_step_id = step.pk
+        self.step_number = step.position
+        in_language = getattr(step, build_localized_fieldname("title", self.language), "")
+        self.step_title = in_language or getattr(step, build_localized_fieldname("title", SOURCE_LANGUAGE))
+
+    @property
+    def step_removed(self) -> bool:
+        return self.step_id is None
+
+    @staticmethod
+    def step_title_in(reports: list["StepReport"], language: str) -> str:
+        """The title readers saw of the step of ``reports`` (one step): in ``language`` if one of
+        them reported in it, else the first's."""
+        return next((report.step_title for report in reports if report.language == language), reports[0].step_title)
 
 
 class GuideVote(models.Model):

@@ -29,7 +29,7 @@ def notify_reporters_of_fix(report_ids: list[int]) -> None:
     reports = list(
         StepReport.objects.filter(pk__in=report_ids, status=StepReport.Status.FIXED, reporter_notified_at__isnull=True)
         .exclude(contact_email="")
-        .select_related("step__guide__platform")
+        .select_related("guide__platform", "step")
     )
     if not reports:
         return
@@ -62,10 +62,13 @@ def _send_fix_notice(report: StepReport, connection) -> bool:
 
 def _fix_notice(report: StepReport) -> EmailMessage:
     with translation.override(report.language):
+        # The step as the reader saw it; a removed step's notice links to its guide.
+        url = report.guide.get_absolute_url()
         context = {
-            "guide_title": report.step.guide.title,
-            "step_title": report.step.title,
-            "step_url": settings.SITE_URL + report.step.get_absolute_url(),
+            "guide_title": report.guide.title,
+            "step_title": report.step_title,
+            "step_removed": report.step_removed,
+            "url": settings.SITE_URL + (url if report.step_removed else f"{url}#{report.step.anchor}"),
         }
         return _message("guides/email/report_fixed", context, to=[report.contact_email])
 
@@ -96,9 +99,20 @@ def report_digest(reports: list[StepReport], recipients: list[str]) -> EmailMess
 
 
 def _by_guide_and_step(reports: list[StepReport]) -> list[dict]:
-    ordered = sorted(reports, key=lambda report: (report.step.guide_id, report.step.position))
+    """Reports by guide, then by step in order, removed steps last (by their number then)."""
+    ordered = sorted(reports, key=lambda report: (report.guide_id, report.original_step_id))
     guides = []
-    for guide, of_guide in groupby(ordered, key=lambda report: report.step.guide):
-        steps = [{"step": step, "count": len(list(same))} for step, same in groupby(of_guide, lambda r: r.step)]
-        guides.append({"guide": guide, "count": sum(step["count"] for step in steps), "steps": steps})
+    for guide, of_guide in groupby(ordered, key=lambda report: report.guide):
+        steps = [_reported_step(list(same)) for _id, same in groupby(of_guide, lambda r: r.original_step_id)]
+        steps.sort(key=lambda line: (line["step"] is None, line["number"]))
+        guides.append({"guide": guide, "count": sum(line["count"] for line in steps), "steps": steps})
     return guides
+
+
+def _reported_step(reports: list[StepReport]) -> dict:
+    # A restore may bring a removed step back under its old id: its reports then meet again.
+    step = next((report.step for report in reports if report.step is not None), None)
+    if step is not None:
+        return {"step": step, "number": step.position, "title": step.title, "count": len(reports)}
+    title = StepReport.step_title_in(reports, translation.get_language())
+    return {"step": None, "number": reports[0].step_number, "title": title, "count": len(reports)}

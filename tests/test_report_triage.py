@@ -81,8 +81,8 @@ def test_it_shows_the_latest_report_and_links_to_the_step_and_its_reports(admin_
     assert "Le bouton dit « Centre de comptes »." in page
     assert "Un ancien texte." not in page
     assert f'href="/admin/guides/step/{step.pk}/change/"' in page
-    assert f'href="{REPORTS}?step__id__exact={step.pk}"' in page
-    filtered = admin_client.get(f"{REPORTS}?step__id__exact={step.pk}")
+    assert f'href="{REPORTS}?original_step_id={step.pk}"' in page
+    filtered = admin_client.get(f"{REPORTS}?original_step_id={step.pk}")
     assert filtered.context["cl"].result_count == 2
 
 

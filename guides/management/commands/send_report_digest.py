@@ -15,7 +15,7 @@ from guides.notifications import editor_addresses, report_digest, retry_fix_noti
 
 
 def _reports_between(since: datetime | None, until: datetime) -> list[StepReport]:
-    reports = StepReport.objects.filter(created_at__lte=until).select_related("step__guide")
+    reports = StepReport.objects.filter(created_at__lte=until).select_related("guide", "step")
     if since is not None:
         reports = reports.filter(created_at__gt=since)
     return list(reports)
