@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -333,23 +333,16 @@ class StepReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=StepReport.OPEN_STATUSES)
 
-    def handle(self, status: str, editor) -> int:
-        """Move these reports to ``status``, noting who did it and when. Readers who left an
-        e-mail hear that their report was fixed once the change is committed."""
-        from guides.notifications import notify_reporters_of_fix
-
+    def movable_to(self, status: str):
+        """These reports that would change by moving to ``status``. Reopening a closed report must
+        not give a reader two open reports on one step, so those stay as they are."""
         reports = self.exclude(status=status)
         if status in StepReport.OPEN_STATUSES:
-            # Reopening a closed report must not give a reader two open reports on one step.
             other_open = StepReport.objects.open().filter(
                 original_step_id=models.OuterRef("original_step_id"), reader_key=models.OuterRef("reader_key")
             )
             reports = reports.exclude(~models.Q(status__in=StepReport.OPEN_STATUSES) & models.Exists(other_open))
-        changed = list(reports.values_list("pk", flat=True))
-        StepReport.objects.filter(pk__in=changed).update(status=status, handled_by=editor, handled_at=timezone.now())
-        if status == StepReport.Status.FIXED and changed:
-            transaction.on_commit(lambda: notify_reporters_of_fix(changed))
-        return len(changed)
+        return reports
 
 
 class StepReport(models.Model):
@@ -404,7 +397,7 @@ class StepReport(models.Model):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-    reporter_notified_at = models.DateTimeField(_("reader told of the fix at"), null=True, blank=True)
+    reporter_notified_at = models.DateTimeField(_("fix notice queued at"), null=True, blank=True)
     reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
 

@@ -1,68 +1,27 @@
-"""E-mails: readers told their report was fixed, editors sent a digest of new reports.
+"""E-mails about reports, composed here and sent through the outbox: readers told their report
+was fixed, editors sent a digest of new reports.
 
 Readers get their e-mail in the language they reported in; editors in
 ``GUIDES_EDITORS_LANGUAGE``. Guide and step titles follow that language, as on the site.
 """
 
-import logging
 from itertools import groupby
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from guides.groups import EDITORS
 from guides.models import StepReport
 
-logger = logging.getLogger(__name__)
 
-
-def notify_reporters_of_fix(report_ids: list[int]) -> None:
-    """Tell each reader who left an e-mail that their report was fixed, once.
-
-    Runs after an editor's change is committed: a mail server that fails must not undo or
-    break the editor's work, so a failure is logged and the report stays un-notified.
-    """
-    reports = list(
-        StepReport.objects.filter(pk__in=report_ids, status=StepReport.Status.FIXED, reporter_notified_at__isnull=True)
-        .exclude(contact_email="")
-        .select_related("guide__platform", "step")
-    )
-    if not reports:
-        return
-    try:
-        # One connection for all: a mail server that is down costs one timeout, not one each.
-        with get_connection() as connection:
-            for report in reports:
-                if _send_fix_notice(report, connection):
-                    StepReport.objects.filter(pk=report.pk).update(reporter_notified_at=timezone.now())
-    except Exception:
-        logger.exception("Could not reach the mail server: %d fix notice(s) wait for the next digest run", len(reports))
-
-
-def retry_fix_notices() -> None:
-    """Send the fix notices that could not be sent when the reports were fixed."""
-    pending = StepReport.objects.filter(status=StepReport.Status.FIXED, reporter_notified_at__isnull=True)
-    notify_reporters_of_fix(list(pending.exclude(contact_email="").values_list("pk", flat=True)))
-
-
-def _send_fix_notice(report: StepReport, connection) -> bool:
-    try:
-        message = _fix_notice(report)
-        message.connection = connection
-        message.send()
-    except Exception:
-        logger.exception("Could not tell the reader of report %s that it was fixed", report.pk)
-        return False
-    return True
-
-
-def _fix_notice(report: StepReport) -> EmailMessage:
+def fix_notice(report: StepReport) -> EmailMessage:
+    """Tell the reader who sent ``report`` (with ``guide__platform`` and ``step`` loaded) that it
+    was fixed, naming the step as they saw it; a removed step's notice links to its guide."""
     with translation.override(report.language):
-        # The step as the reader saw it; a removed step's notice links to its guide.
         url = report.guide.get_absolute_url()
         context = {
             "guide_title": report.guide.title,

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from guides import triage
 from guides.models import Guide, Step, StepReport
 from tests.conftest import make_guide, step_url
 from tests.factories import make_report
@@ -232,13 +233,11 @@ def test_reports_of_a_removed_step_never_show_a_notice_to_readers(guide, removed
     assert page.count("Readers reported that this step may have changed") == 1  # step 1 only
 
 
-def test_the_fix_notice_of_a_removed_step_names_it_and_links_to_its_guide(
-    editor, guide, removed_step, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_the_fix_notice_of_a_removed_step_names_it_and_links_to_its_guide(editor, guide, removed_step, mailoutbox):
     StepReport.objects.filter(reader_key="en-reader").update(contact_email="reader@example.org")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        StepReport.objects.filter(step__isnull=True).handle(StepReport.Status.FIXED, editor)
+    triage.handle(StepReport.objects.filter(step__isnull=True), StepReport.Status.FIXED, editor)
+    call_command("send_outbox")
 
     [message] = mailoutbox
     assert message.subject == "The step you reported is fixed: Step 2"

@@ -22,6 +22,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from guides import triage
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
@@ -285,5 +286,5 @@ class StepAdmin(VersionCompareMixin, VersionAdmin, TabbedTranslationAdmin):
         obj.minor_change = form.cleaned_data.get("minor_change", False)
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("mark_reports_fixed"):
-            fixed = obj.reports.open().handle(StepReport.Status.FIXED, request.user)
+            fixed = triage.handle(obj.reports.open(), StepReport.Status.FIXED, request.user)
             self.message_user(request, _("Reports marked as fixed: %(count)d.") % {"count": fixed})

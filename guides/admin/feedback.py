@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from guides import triage
 from guides.models import Guide, GuideVote, Step, StepReport
 
 
@@ -161,7 +162,7 @@ class StepReportAdmin(admin.ModelAdmin):
         self._handle(request, queryset, StepReport.Status.DISMISSED)
 
     def _handle(self, request, queryset, status: StepReport.Status) -> None:
-        changed = StepReport.objects.filter(pk__in=queryset.values("pk")).handle(status, request.user)
+        changed = triage.handle(StepReport.objects.filter(pk__in=queryset.values("pk")), status, request.user)
         message = ngettext(
             "%(count)d report is now “%(status)s”.",
             "%(count)d reports are now “%(status)s”.",
@@ -172,7 +173,9 @@ class StepReportAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only the status is editable, and it changes through handle(), which notes who
         # handled the report and tells the reader when it is fixed.
-        if "status" in form.changed_data and not StepReport.objects.filter(pk=obj.pk).handle(obj.status, request.user):
+        if "status" in form.changed_data and not triage.handle(
+            StepReport.objects.filter(pk=obj.pk), obj.status, request.user
+        ):
             self.message_user(
                 request,
                 _("This reader has another open report on this step: this one stays closed."),
