@@ -386,6 +386,8 @@ class StepReport(models.Model):
     seen_instead = models.TextField(_("what the reader sees instead"), max_length=SEEN_INSTEAD_MAX_LENGTH)
     app_version = models.CharField(_("app version"), max_length=40, blank=True)
     device = models.CharField(_("device"), max_length=20, choices=Device.choices)
+    # Erased once the reader's fix notice is queued, or by purge_expired_data after
+    # GUIDES_CONTACT_EMAIL_DAYS (see guides.retention).
     contact_email = models.EmailField(_("e-mail for a follow-up"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     handled_by = models.ForeignKey(
@@ -412,6 +414,9 @@ class StepReport(models.Model):
                 name="one_open_report_per_reader_step",
             )
         ]
+        # Readers' addresses are for telling them of a fix, not for editors to read: only those
+        # given this permission (superusers have it) see them in the admin.
+        permissions = [("view_contact_email", _("Can see readers' contact e-mails"))]
         verbose_name = _("step report")
         verbose_name_plural = _("step reports")
 

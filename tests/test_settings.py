@@ -53,3 +53,9 @@ def test_a_bad_number_is_rejected(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "a.example, b.example,")
     assert env_list("DJANGO_ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_a_number_below_its_minimum_is_rejected(monkeypatch):
+    monkeypatch.setenv("GUIDES_CONTACT_EMAIL_DAYS", "0")
+    with pytest.raises(ImproperlyConfigured, match="GUIDES_CONTACT_EMAIL_DAYS must be at least 1"):
+        env_int("GUIDES_CONTACT_EMAIL_DAYS", 90, minimum=1)

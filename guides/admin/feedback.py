@@ -16,6 +16,10 @@ from guides import triage
 from guides.models import Guide, GuideVote, Step, StepReport
 
 
+def sees_contact_emails(request) -> bool:
+    return request.user.has_perm("guides.view_contact_email")
+
+
 def removed_step_label(title: str) -> str:
     return _("Removed step: %(title)s") % {"title": title}
 
@@ -117,6 +121,21 @@ class StepReportAdmin(admin.ModelAdmin):
         "created_at",
     ]
     readonly_fields = [name for name in fields if name != "status"]
+
+    # Readers' addresses: shown, searched and filtered on only with their own permission.
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if sees_contact_emails(request) else [name for name in fields if name != "contact_email"]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        return [*fields, "contact_email"] if sees_contact_emails(request) else fields
+
+    def lookup_allowed(self, lookup, value, request):
+        if lookup.split("__")[0] == "contact_email" and not sees_contact_emails(request):
+            return False  # "?contact_email__startswith=a" would tell the address letter by letter
+        return super().lookup_allowed(lookup, value, request)
 
     def get_urls(self):
         queue = path("queue/", self.admin_site.admin_view(self.queue_view), name="guides_stepreport_queue")
