@@ -134,7 +134,15 @@ def test_editors_never_see_readers_addresses(editor_client, report, language):
     assert searched.context["cl"].result_count == 0
 
 
-@pytest.mark.parametrize("lookup", ["contact_email", "contact_email__startswith", "contact_email__iexact"])
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "contact_email",
+        "contact_email__startswith",
+        "contact_email__iexact",
+        "guide__reports__contact_email__startswith",
+    ],
+)
 def test_filtering_on_addresses_is_refused_to_editors(editor_client, report, lookup):
     assert editor_client.get(f"{REPORTS}?{lookup}={ADDRESS[:1]}").status_code == 400
 

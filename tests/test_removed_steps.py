@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guides import triage
@@ -90,6 +92,18 @@ def test_deleting_a_step_in_the_step_admin_keeps_its_reports(editor_client, guid
     )
 
 
+def test_deleting_a_step_with_the_admin_in_french_keeps_its_reports_too(editor_client, guide):
+    step = guide.steps.get(position=3)
+    report = make_report(step)
+
+    response = editor_client.post(f"/admin/guides/step/{step.pk}/delete/", {"post": "yes"}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 302
+    assert_kept_without_its_step(report, guide, "Étape 3", 3)
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("“Étape 3”" in m and f"?original_step_id={step.pk}" in m for m in told)
+
+
 def test_removing_a_step_on_the_guide_form_keeps_its_reports(editor_client, guide):
     step = guide.steps.get(position=2)
     report = make_report(step)
@@ -161,6 +175,25 @@ def test_the_queue_groups_a_removed_steps_reports_under_its_title(editor_client,
     assert "Removed step: Step 2" in page
     assert "The menu is gone." in page
     assert f'href="{REPORTS}?original_step_id={removed_step.pk}"' in page
+
+
+def test_the_queue_and_the_report_list_keep_their_queries_with_removed_steps(editor_client, platform):
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(url).status_code == 200
+        return len(captured)
+
+    guide = make_guide(platform, steps=6, slug="many")
+    steps = list(guide.steps.all())
+    for step in steps[:2]:
+        make_report(step, "a")
+    before = (queries(QUEUE), queries(REPORTS))
+    for step in steps[2:]:
+        make_report(step, "a")
+        make_report(step, "b", language="en")
+        step.delete()
+
+    assert (queries(QUEUE), queries(REPORTS)) == before
 
 
 def test_the_queue_shows_a_removed_step_in_the_editors_language_where_a_reader_used_it(
