@@ -13,7 +13,8 @@ PUBLISHERS = "Publishers"
 _CONTENT = ["platform", "guide", "prerequisite", "step"]
 
 PERMISSIONS = {
-    # Write guides, send them to review, triage readers' reports, read their votes.
+    # Write guides, send them to review, triage readers' reports, read their votes. Not readers'
+    # contact e-mails ("view_contact_email"): grant it to the few people who answer readers.
     EDITORS: [f"{action}_{model}" for model in _CONTENT for action in ("add", "change", "delete", "view")]
     + ["view_stepreport", "change_stepreport", "view_guidevote"],
     # Put a guide in front of readers, take it away, archive it.

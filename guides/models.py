@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -143,7 +143,7 @@ class GuideQuerySet(models.QuerySet):
             .filter(
                 models.Q(last_verified_on__isnull=True)
                 | models.Q(last_verified_on__lt=stale_before)
-                | models.Q(steps__reports__status=StepReport.Status.CONFIRMED)
+                | models.Q(reports__status=StepReport.Status.CONFIRMED)
             )
             .distinct()
         )
@@ -328,23 +328,16 @@ class StepReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=StepReport.OPEN_STATUSES)
 
-    def handle(self, status: str, editor) -> int:
-        """Move these reports to ``status``, noting who did it and when. Readers who left an
-        e-mail hear that their report was fixed once the change is committed."""
-        from guides.notifications import notify_reporters_of_fix
-
+    def movable_to(self, status: str):
+        """These reports that would change by moving to ``status``. Reopening a closed report must
+        not give a reader two open reports on one step, so those stay as they are."""
         reports = self.exclude(status=status)
         if status in StepReport.OPEN_STATUSES:
-            # Reopening a closed report must not give a reader two open reports on one step.
             other_open = StepReport.objects.open().filter(
-                step=models.OuterRef("step"), reader_key=models.OuterRef("reader_key")
+                original_step_id=models.OuterRef("original_step_id"), reader_key=models.OuterRef("reader_key")
             )
             reports = reports.exclude(~models.Q(status__in=StepReport.OPEN_STATUSES) & models.Exists(other_open))
-        changed = list(reports.values_list("pk", flat=True))
-        StepReport.objects.filter(pk__in=changed).update(status=status, handled_by=editor, handled_at=timezone.now())
-        if status == StepReport.Status.FIXED and changed:
-            transaction.on_commit(lambda: notify_reporters_of_fix(changed))
-        return len(changed)
+        return reports
 
 
 class StepReport(models.Model):
@@ -371,12 +364,25 @@ class StepReport(models.Model):
     OPEN_STATUSES = (Status.NEW, Status.CONFIRMED)
     SEEN_INSTEAD_MAX_LENGTH = 1000
 
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reports", verbose_name=_("step"))
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="reports", verbose_name=_("guide"))
+    # A report outlives its step: a step deleted, or taken away by restoring an older version of
+    # its guide, must not take what readers told editors with it.
+    step = models.ForeignKey(
+        Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("step")
+    )
+    # What the reader was looking at, filled from the step when the report is made, so that a
+    # report on a removed step still says what it was about. The id groups the reports of one
+    # removed step together (its titles differ by the readers' languages).
+    original_step_id = models.PositiveBigIntegerField(_("step id"), db_index=True)
+    step_number = models.PositiveIntegerField(_("step number when reported"))
+    step_title = models.CharField(_("step as the reader saw it"), max_length=200)
     language = models.CharField(_("language"), max_length=8, choices=READER_LANGUAGES)
     problem = models.CharField(_("what is wrong"), max_length=20, choices=Problem.choices)
     seen_instead = models.TextField(_("what the reader sees instead"), max_length=SEEN_INSTEAD_MAX_LENGTH)
     app_version = models.CharField(_("app version"), max_length=40, blank=True)
     device = models.CharField(_("device"), max_length=20, choices=Device.choices)
+    # Erased once the reader's fix notice is queued, or by purge_expired_data after
+    # GUIDES_CONTACT_EMAIL_DAYS (see guides.retention).
     contact_email = models.EmailField(_("e-mail for a follow-up"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     handled_by = models.ForeignKey(
@@ -388,7 +394,7 @@ class StepReport(models.Model):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-    reporter_notified_at = models.DateTimeField(_("reader told of the fix at"), null=True, blank=True)
+    reporter_notified_at = models.DateTimeField(_("fix notice queued at"), null=True, blank=True)
     reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
 
@@ -403,11 +409,38 @@ class StepReport(models.Model):
                 name="one_open_report_per_reader_step",
             )
         ]
+        # Readers' addresses are for telling them of a fix, not for editors to read: only those
+        # given this permission (superusers have it) see them in the admin.
+        permissions = [("view_contact_email", _("Can see readers' contact e-mails"))]
         verbose_name = _("step report")
         verbose_name_plural = _("step reports")
 
     def __str__(self):
-        return f"{self.step} · {self.get_problem_display()}"
+        return f"{self.step_title} · {self.get_problem_display()}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.step is not None and not self.original_step_id:
+            self.note_step(self.step)
+        super().save(*args, **kwargs)
+
+    def note_step(self, step: Step) -> None:
+        """Keep the step's guide, number and title as the reader saw it (French where the
+        reader's language had no title yet)."""
+        self.guide_id = step.guide_id
+        self.original_step_id = step.pk
+        self.step_number = step.position
+        in_language = getattr(step, build_localized_fieldname("title", self.language), "")
+        self.step_title = in_language or getattr(step, build_localized_fieldname("title", SOURCE_LANGUAGE))
+
+    @property
+    def step_removed(self) -> bool:
+        return self.step_id is None
+
+    @staticmethod
+    def step_title_in(reports: list["StepReport"], language: str) -> str:
+        """The title readers saw of the step of ``reports`` (one step): in ``language`` if one of
+        them reported in it, else the first's."""
+        return next((report.step_title for report in reports if report.language == language), reports[0].step_title)
 
 
 class GuideVote(models.Model):

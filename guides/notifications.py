@@ -1,71 +1,33 @@
-"""E-mails: readers told their report was fixed, editors sent a digest of new reports.
+"""E-mails about reports, composed here and sent through the outbox: readers told their report
+was fixed, editors sent a digest of new reports.
 
 Readers get their e-mail in the language they reported in; editors in
 ``GUIDES_EDITORS_LANGUAGE``. Guide and step titles follow that language, as on the site.
 """
 
-import logging
 from itertools import groupby
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from guides.groups import EDITORS
 from guides.models import StepReport
 
-logger = logging.getLogger(__name__)
 
-
-def notify_reporters_of_fix(report_ids: list[int]) -> None:
-    """Tell each reader who left an e-mail that their report was fixed, once.
-
-    Runs after an editor's change is committed: a mail server that fails must not undo or
-    break the editor's work, so a failure is logged and the report stays un-notified.
-    """
-    reports = list(
-        StepReport.objects.filter(pk__in=report_ids, status=StepReport.Status.FIXED, reporter_notified_at__isnull=True)
-        .exclude(contact_email="")
-        .select_related("step__guide__platform")
-    )
-    if not reports:
-        return
-    try:
-        # One connection for all: a mail server that is down costs one timeout, not one each.
-        with get_connection() as connection:
-            for report in reports:
-                if _send_fix_notice(report, connection):
-                    StepReport.objects.filter(pk=report.pk).update(reporter_notified_at=timezone.now())
-    except Exception:
-        logger.exception("Could not reach the mail server: %d fix notice(s) wait for the next digest run", len(reports))
-
-
-def retry_fix_notices() -> None:
-    """Send the fix notices that could not be sent when the reports were fixed."""
-    pending = StepReport.objects.filter(status=StepReport.Status.FIXED, reporter_notified_at__isnull=True)
-    notify_reporters_of_fix(list(pending.exclude(contact_email="").values_list("pk", flat=True)))
-
-
-def _send_fix_notice(report: StepReport, connection) -> bool:
-    try:
-        message = _fix_notice(report)
-        message.connection = connection
-        message.send()
-    except Exception:
-        logger.exception("Could not tell the reader of report %s that it was fixed", report.pk)
-        return False
-    return True
-
-
-def _fix_notice(report: StepReport) -> EmailMessage:
+def fix_notice(report: StepReport) -> EmailMessage:
+    """Tell the reader who sent ``report`` (with ``guide__platform`` and ``step`` loaded) that it
+    was fixed, naming the step as they saw it; a removed step's notice links to its guide."""
     with translation.override(report.language):
+        url = report.guide.get_absolute_url()
         context = {
-            "guide_title": report.step.guide.title,
-            "step_title": report.step.title,
-            "step_url": settings.SITE_URL + report.step.get_absolute_url(),
+            "guide_title": report.guide.title,
+            "step_title": report.step_title,
+            "step_removed": report.step_removed,
+            "url": settings.SITE_URL + (url if report.step_removed else f"{url}#{report.step.anchor}"),
         }
         return _message("guides/email/report_fixed", context, to=[report.contact_email])
 
@@ -96,9 +58,20 @@ def report_digest(reports: list[StepReport], recipients: list[str]) -> EmailMess
 
 
 def _by_guide_and_step(reports: list[StepReport]) -> list[dict]:
-    ordered = sorted(reports, key=lambda report: (report.step.guide_id, report.step.position))
+    """Reports by guide, then by step in order, removed steps last (by their number then)."""
+    ordered = sorted(reports, key=lambda report: (report.guide_id, report.original_step_id))
     guides = []
-    for guide, of_guide in groupby(ordered, key=lambda report: report.step.guide):
-        steps = [{"step": step, "count": len(list(same))} for step, same in groupby(of_guide, lambda r: r.step)]
-        guides.append({"guide": guide, "count": sum(step["count"] for step in steps), "steps": steps})
+    for guide, of_guide in groupby(ordered, key=lambda report: report.guide):
+        steps = [_reported_step(list(same)) for _id, same in groupby(of_guide, lambda r: r.original_step_id)]
+        steps.sort(key=lambda line: (line["step"] is None, line["number"]))
+        guides.append({"guide": guide, "count": sum(line["count"] for line in steps), "steps": steps})
     return guides
+
+
+def _reported_step(reports: list[StepReport]) -> dict:
+    # A restore may bring a removed step back under its old id: its reports then meet again.
+    step = next((report.step for report in reports if report.step is not None), None)
+    if step is not None:
+        return {"step": step, "number": step.position, "title": step.title, "count": len(reports)}
+    title = StepReport.step_title_in(reports, translation.get_language())
+    return {"step": None, "number": reports[0].step_number, "title": title, "count": len(reports)}

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "outbox",
     "guides",
 ]
 
@@ -281,6 +282,9 @@ GUIDES_REPORT_WINDOW_SECONDS = env_int("GUIDES_REPORT_WINDOW_SECONDS", 600)
 
 # Editors: a published guide is due for review when nobody verified it for this many days.
 GUIDES_VERIFY_EVERY_DAYS = env_int("GUIDES_VERIFY_EVERY_DAYS", 90)
+# Readers' contact e-mails on reports never fixed are erased after this many days
+# (manage.py purge_expired_data); a fixed report's address goes once its notice is queued.
+GUIDES_CONTACT_EMAIL_DAYS = env_int("GUIDES_CONTACT_EMAIL_DAYS", 90, minimum=1)
 # The language of e-mails to editors (digests); readers get theirs in the language they used.
 GUIDES_EDITORS_LANGUAGE = env_str("GUIDES_EDITORS_LANGUAGE", "fr")
 

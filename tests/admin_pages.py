@@ -24,8 +24,10 @@ def versions_of(obj) -> list[Version]:
 
 def restore(client, obj, version):
     """Open the version's restore page and press its save button, unchanged."""
-    response = post_restore_page(client, f"{admin_url(obj, 'history')}{version.pk}/", obj._meta.model_name)
+    url = f"{admin_url(obj, 'history')}{version.pk}/"
+    response = post_restore_page(client, url, obj._meta.model_name)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] != url, "the restore asked for a confirmation"
     return response
 
 

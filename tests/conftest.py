@@ -7,6 +7,7 @@ from django.utils import translation
 
 from guides.groups import EDITORS
 from guides.models import Guide, Platform
+from tests.fake_smtp import FakeSMTPServer
 
 SEEDED_GUIDE_URL = {
     "fr": "/fr/tiktok/dissocier-tiktok-for-business/",
@@ -74,6 +75,29 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def _use_smtp(settings, server: FakeSMTPServer) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A working mail server on a free local port, for this test only."""
+    with FakeSMTPServer() as server:
+        _use_smtp(settings, server)
+        yield server
+
+
+@pytest.fixture
+def stalled_smtp_server(settings):
+    """A mail server that accepts connections and never answers, until the test ends or sets
+    ``release``; each SMTP step waits ``EMAIL_TIMEOUT`` at most."""
+    with FakeSMTPServer(stall=True) as server:
+        _use_smtp(settings, server)
+        settings.EMAIL_TIMEOUT = 10
+        yield server
 
 
 # Browser tests: Debian's Chromium, kept off the network so that any request leaving the

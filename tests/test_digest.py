@@ -2,14 +2,19 @@
 once per report, with a link to the triage queue."""
 
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import DatabaseError
+from django.test import override_settings
+from django.utils import timezone
 
 from guides.groups import EDITORS
 from guides.models import ReportDigest, StepReport
+from outbox.models import OutboxMessage
 from tests.conftest import make_guide
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +60,7 @@ def test_it_sends_one_message_to_the_active_editors_with_an_address(editors, gui
     [message] = mailoutbox
     assert sorted(message.bcc) == editors
     assert message.to == []
-    assert "Digest sent to 2 editor(s): 1 new report(s)." in output
+    assert "Digest queued for 2 editor(s): 1 new report(s).\nOutbox: 1 sent, 0 failed." in output
 
 
 def test_it_lists_new_reports_by_guide_and_step_with_counts(editors, platform, guide, mailoutbox, english_digest):
@@ -149,3 +154,36 @@ def test_a_dry_run_prints_the_digest_without_sending_or_recording(editors, guide
     assert "Step 2: Step 2 (1 report)" in output and QUEUE_LINK in output
     run_digest()
     assert "Step 2: Step 2 (1 report)" in mailoutbox[0].body  # the dry run left the report for the real one
+
+
+@override_settings(EMAIL_BACKEND="tests.test_outbox.RefusingBackend")
+def test_a_digest_the_mail_server_refused_waits_in_the_outbox_and_goes_out_later(editors, guide, mailoutbox):
+    make_report(guide.steps.get(position=1))
+
+    output = run_digest()
+
+    assert "Outbox: 0 sent, 1 failed." in output
+    assert ReportDigest.objects.count() == 1  # recorded: the outbox will send it
+    message = OutboxMessage.objects.get()
+    assert (message.attempts, message.sent_at, sorted(message.bcc)) == (1, None, editors)
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        call_command("send_outbox", stdout=StringIO())
+        assert "nothing sent" in run_digest()
+    [sent] = mailoutbox
+    assert sorted(sent.bcc) == editors
+
+
+def test_a_digest_is_recorded_only_with_its_message_queued(editors, guide, mailoutbox):
+    make_report(guide.steps.get(position=1))
+
+    with (
+        mock.patch("guides.management.commands.send_report_digest.queue", side_effect=DatabaseError("disk full")),
+        pytest.raises(DatabaseError),
+    ):
+        run_digest()
+
+    assert not ReportDigest.objects.exists()
+    run_digest()  # the next run covers the report
+    [message] = mailoutbox
+    assert "Étape 1" in message.body

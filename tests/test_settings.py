@@ -113,3 +113,9 @@ def test_sqlite_queues_writers_instead_of_failing(monkeypatch, tmp_path):
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
+
+
+def test_a_number_below_its_minimum_is_rejected(monkeypatch):
+    monkeypatch.setenv("GUIDES_CONTACT_EMAIL_DAYS", "0")
+    with pytest.raises(ImproperlyConfigured, match="GUIDES_CONTACT_EMAIL_DAYS must be at least 1"):
+        env_int("GUIDES_CONTACT_EMAIL_DAYS", 90, minimum=1)

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
+from guides import triage
 from guides.admin.conflicts import EditConflictMixin
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
@@ -47,6 +48,26 @@ class StepInline(OrderedInlineMixin, TranslationStackedInline):
     template = SortableStackedInline.template
     fields = ["title", "surface", "body", "image", "image_alt"]
     show_change_link = True
+
+
+def open_reports_of(steps) -> dict[int, str]:
+    """The title of each of ``steps`` that has open reports, by step id. Taken before the steps
+    are deleted: deleting clears their ids."""
+    reported = set(StepReport.objects.open().filter(step__in=steps).values_list("original_step_id", flat=True))
+    return {step.pk: step.title for step in steps if step.pk in reported}
+
+
+def tell_of_reports_kept(model_admin, request, reported: dict[int, str]) -> None:
+    """A removed step's reports stay open (see ``StepReport.step``): say where editors find them."""
+    for step_id, title in reported.items():
+        url = f"{reverse('admin:guides_stepreport_changelist')}?original_step_id={step_id}"
+        model_admin.message_user(
+            request,
+            format_html(
+                _('“{}” was removed; its open reports from readers stay open. <a href="{}">See them</a>.'), title, url
+            ),
+            messages.WARNING,
+        )
 
 
 def outdated_field_names(obj) -> str:
@@ -152,8 +173,10 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
         if not issubclass(formset.model, Ordered):
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
+        reported = open_reports_of(formset.deleted_objects) if formset.model is Step else {}
         for gone in formset.deleted_objects:
             gone.delete()
+        tell_of_reports_kept(self, request, reported)
         kept = [
             f
             for f in formset.forms
@@ -219,14 +242,18 @@ class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslation
         return outdated_field_names(step)
 
     def delete_model(self, request, obj):
+        reported = open_reports_of([obj])
         super().delete_model(request, obj)
         obj.guide.close_step_gaps()
+        tell_of_reports_kept(self, request, reported)
 
     def delete_queryset(self, request, queryset):
-        guides = {step.guide for step in queryset.select_related("guide")}
+        steps = list(queryset.select_related("guide"))
+        reported = open_reports_of(steps)
         super().delete_queryset(request, queryset)
-        for guide in guides:
+        for guide in {step.guide for step in steps}:
             guide.close_step_gaps()
+        tell_of_reports_kept(self, request, reported)
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a step to another guide would break both guides' numbering; reorder inline.
@@ -240,5 +267,5 @@ class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslation
         obj.minor_change = form.cleaned_data.get("minor_change", False)
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("mark_reports_fixed"):
-            fixed = obj.reports.open().handle(StepReport.Status.FIXED, request.user)
+            fixed = triage.handle(obj.reports.open(), StepReport.Status.FIXED, request.user)
             self.message_user(request, _("Reports marked as fixed: %(count)d.") % {"count": fixed})

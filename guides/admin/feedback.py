@@ -9,17 +9,30 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from guides.models import GuideVote, Step, StepReport
+from guides import triage
+from guides.models import Guide, GuideVote, Step, StepReport
+
+
+def sees_contact_emails(request) -> bool:
+    return request.user.has_perm("guides.view_contact_email")
+
+
+def removed_step_label(title: str) -> str:
+    return _("Removed step: %(title)s") % {"title": title}
 
 
 @dataclass
 class ReportedStep:
-    """One line of the triage queue: a step and what its open reports say together."""
+    """One line of the triage queue: a step, or a removed step, and what its open reports say
+    together."""
 
-    step: Step
+    step: Step | None  # None once the step was removed from its guide
+    guide: Guide
+    title: str
+    original_step_id: int
     latest: StepReport
     readers: int
     devices: list[str] = field(default_factory=list)
@@ -32,8 +45,13 @@ def _version_order(version: str) -> list[str | int]:
 
 
 def _reported_step(reports: list[StepReport]) -> ReportedStep:
+    # A restore may bring a removed step back under its old id: its reports then meet again.
+    step = next((report.step for report in reports if report.step is not None), None)
     return ReportedStep(
-        step=reports[0].step,
+        step=step,
+        guide=reports[0].guide,
+        title=step.title if step else StepReport.step_title_in(reports, get_language()),
+        original_step_id=reports[0].original_step_id,
         latest=max(reports, key=lambda report: report.created_at),
         readers=len({report.reader_key for report in reports}),
         devices=sorted({str(report.get_device_display()) for report in reports}),
@@ -42,12 +60,25 @@ def _reported_step(reports: list[StepReport]) -> ReportedStep:
 
 
 def open_reports_by_step() -> list[ReportedStep]:
-    """Open reports grouped by step, most reported first. One query, however many steps: the
-    grouping happens here rather than in a query per step."""
-    reports = StepReport.objects.open().select_related("step__guide").order_by("step_id", "-created_at")
-    queue = [_reported_step(list(group)) for _step_id, group in groupby(reports, key=lambda report: report.step_id)]
+    """Open reports grouped by step, removed steps included, most reported first. One query,
+    however many steps: the grouping happens here rather than in a query per step."""
+    reports = StepReport.objects.open().select_related("step", "guide").order_by("original_step_id", "-created_at")
+    queue = [_reported_step(list(group)) for _id, group in groupby(reports, key=lambda report: report.original_step_id)]
     queue.sort(key=lambda item: (item.readers, item.latest.created_at), reverse=True)
     return queue
+
+
+class RemovedStepFilter(admin.SimpleListFilter):
+    title = _("step removed")
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(step__isnull=self.value() == "yes")
+        return queryset
 
 
 @admin.register(StepReport)
@@ -66,36 +97,45 @@ class StepReportAdmin(admin.ModelAdmin):
     ]
     # The step cell links to the step; the report itself opens from its problem.
     list_display_links = ["problem"]
-    list_filter = ["status", "problem", "device", "language", "step__guide"]
-    list_select_related = ["step__guide", "handled_by"]
-    search_fields = ["seen_instead", "app_version", "step__title_fr", "step__title_en"]
+    list_filter = ["status", "problem", "device", "language", RemovedStepFilter, "guide"]
+    list_select_related = ["step", "guide", "handled_by"]
+    search_fields = ["seen_instead", "app_version", "step_title", "step__title_fr", "step__title_en"]
     date_hierarchy = "created_at"
     actions = ["confirm", "mark_fixed", "dismiss"]
     # What the reader wrote is evidence: editors read it, they do not rewrite it.
-    readonly_fields = [
-        "step",
+    fields = [
+        "step_link",
+        "guide",
+        "step_number",
+        "step_title",
         "language",
         "problem",
         "seen_instead",
         "app_version",
         "device",
         "contact_email",
-        "reader_key",
-        "created_at",
-        "handled_by_name",
-        "handled_at",
-        "reporter_notified_at",
-        "step_link",
-    ]
-    fields = [
-        "step_link",
-        *readonly_fields[1:7],
         "status",
         "handled_by_name",
         "handled_at",
         "reporter_notified_at",
         "created_at",
     ]
+    readonly_fields = [name for name in fields if name != "status"]
+
+    # Readers' addresses: shown, searched and filtered on only with their own permission.
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if sees_contact_emails(request) else [name for name in fields if name != "contact_email"]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        return [*fields, "contact_email"] if sees_contact_emails(request) else fields
+
+    def lookup_allowed(self, lookup, value, request):
+        if lookup.split("__")[0] == "contact_email" and not sees_contact_emails(request):
+            return False  # "?contact_email__startswith=a" would tell the address letter by letter
+        return super().lookup_allowed(lookup, value, request)
 
     def get_urls(self):
         queue = path("queue/", self.admin_site.admin_view(self.queue_view), name="guides_stepreport_queue")
@@ -115,6 +155,8 @@ class StepReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("step"), ordering="step")
     def step_link(self, report):
+        if report.step_removed:
+            return removed_step_label(report.step_title)
         url = reverse("admin:guides_step_change", args=[report.step_id])
         return format_html('<a href="{}">{}</a>', url, report.step)
 
@@ -122,10 +164,6 @@ class StepReportAdmin(admin.ModelAdmin):
     def handled_by_name(self, report):
         # Plain text: the default would link to the user's page, which editors may not open.
         return report.handled_by.get_username() if report.handled_by else "—"
-
-    @admin.display(description=_("guide"), ordering="step__guide")
-    def guide(self, report):
-        return report.step.guide
 
     def has_add_permission(self, request):
         return False
@@ -143,7 +181,7 @@ class StepReportAdmin(admin.ModelAdmin):
         self._handle(request, queryset, StepReport.Status.DISMISSED)
 
     def _handle(self, request, queryset, status: StepReport.Status) -> None:
-        changed = StepReport.objects.filter(pk__in=queryset.values("pk")).handle(status, request.user)
+        changed = triage.handle(StepReport.objects.filter(pk__in=queryset.values("pk")), status, request.user)
         message = ngettext(
             "%(count)d report is now “%(status)s”.",
             "%(count)d reports are now “%(status)s”.",
@@ -154,7 +192,9 @@ class StepReportAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only the status is editable, and it changes through handle(), which notes who
         # handled the report and tells the reader when it is fixed.
-        if "status" in form.changed_data and not StepReport.objects.filter(pk=obj.pk).handle(obj.status, request.user):
+        if "status" in form.changed_data and not triage.handle(
+            StepReport.objects.filter(pk=obj.pk), obj.status, request.user
+        ):
             self.message_user(
                 request,
                 _("This reader has another open report on this step: this one stays closed."),

@@ -1,21 +1,25 @@
-"""Cron: e-mail the Editors group the reports readers sent since the last digest, and retry the
-e-mails to readers about fixed reports that could not be sent at the time.
+"""Cron: e-mail the Editors group the reports readers sent since the last digest, through the
+outbox, then send what the outbox holds (this digest, and fix notices still waiting).
 
-Each digest records the moment it covers reports until; the next one starts there, so a run
-that fails or sends nothing leaves its reports for the next run.
+Each digest records the moment it covers reports until, in the transaction that queues its
+message: the next one starts there, and a digest recorded is a digest that will be sent (the
+outbox retries it), while a run that fails before leaves its reports for the next run.
 """
 
 from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from guides.models import ReportDigest, StepReport
-from guides.notifications import editor_addresses, report_digest, retry_fix_notices
+from guides.notifications import editor_addresses, report_digest
+from guides.triage import queue_unsent_fix_notices
+from outbox.sending import queue, send_all_due
 
 
 def _reports_between(since: datetime | None, until: datetime) -> list[StepReport]:
-    reports = StepReport.objects.filter(created_at__lte=until).select_related("step__guide")
+    reports = StepReport.objects.filter(created_at__lte=until).select_related("guide", "step")
     if since is not None:
         reports = reports.filter(created_at__gt=since)
     return list(reports)
@@ -35,7 +39,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         if not dry_run:
-            retry_fix_notices()
+            queue_unsent_fix_notices()
+        self._queue_digest(dry_run)
+        if not dry_run:
+            sent = send_all_due()
+            self.stdout.write(f"Outbox: {sent.sent} sent, {sent.failed} failed.")
+
+    def _queue_digest(self, dry_run: bool) -> None:
         until = timezone.now()
         since = _last_covered_until()
         reports = _reports_between(since, until)
@@ -51,16 +61,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run, nothing sent. To: {', '.join(recipients)}\nSubject: {message.subject}\n")
             self.stdout.write(message.body)
             return
-        self._send(message)
-        ReportDigest.objects.create(covered_until=until, report_count=len(reports), recipient_count=len(recipients))
+        with transaction.atomic():
+            ReportDigest.objects.create(covered_until=until, report_count=len(reports), recipient_count=len(recipients))
+            queue(message)
         self.stdout.write(
-            self.style.SUCCESS(f"Digest sent to {len(recipients)} editor(s): {len(reports)} new report(s).")
+            self.style.SUCCESS(f"Digest queued for {len(recipients)} editor(s): {len(reports)} new report(s).")
         )
-
-    @staticmethod
-    def _send(message) -> None:
-        try:
-            message.send()
-        except Exception as error:
-            # Not recorded: the next run covers these reports again.
-            raise CommandError(f"The digest could not be sent: {error}") from error

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("guides", "0007_publishers_group"),
+        ("guides", "0012_contact_email_permission"),
     ]
 
     operations = [

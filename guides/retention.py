@@ -1,0 +1,47 @@
+"""How long the help center keeps what it holds about people: the steps of
+``manage.py purge_expired_data``, run daily from cron.
+
+Each step removes what has expired at ``now`` and returns how much it removed; the command runs
+them in order, each in its own transaction (one that fails undoes only its own work, and the
+command goes on, then fails), and prints one line per step. Add a clean-up by adding a step to
+``STEPS``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from guides.models import StepReport
+from outbox.models import OutboxMessage
+
+# Long enough for an operator to look into a complaint about an e-mail.
+OUTBOX_KEEP_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PurgeStep:
+    removed: str  # what the count is of, for the command's output
+    run: Callable[[datetime], int]
+
+
+def erase_expired_contact_emails(now: datetime) -> int:
+    """Readers' addresses on reports older than ``GUIDES_CONTACT_EMAIL_DAYS``: a report fixed in
+    time has already handed its address to its notice; one fixed later tells nobody."""
+    expired = now - timedelta(days=settings.GUIDES_CONTACT_EMAIL_DAYS)
+    return StepReport.objects.filter(created_at__lt=expired).exclude(contact_email="").update(contact_email="")
+
+
+def delete_old_outbox_messages(now: datetime) -> int:
+    """Messages sent or given up more than ``OUTBOX_KEEP_DAYS`` ago (their recipients are
+    already erased)."""
+    old = OutboxMessage.objects.done().filter(created_at__lt=now - timedelta(days=OUTBOX_KEEP_DAYS))
+    deleted, _by_model = old.delete()
+    return deleted
+
+
+STEPS = [
+    PurgeStep("readers' contact e-mails erased", erase_expired_contact_emails),
+    PurgeStep("sent or given-up e-mails deleted from the outbox", delete_old_outbox_messages),
+]

@@ -1,0 +1,165 @@
+"""Queue e-mails in the caller's transaction; send the due ones later, each once.
+
+A sender claims a message before sending it with a conditional UPDATE on the number of attempts
+it read: of two senders (two cron runs, or cron and a request's after-response send) only one
+wins each message. The claim also moves the next attempt past a retry delay far longer than a
+send can take (``EMAIL_TIMEOUT`` bounds each SMTP step), so a sender that dies mid-send leaves
+its message to be retried then. A failure waits longer at each attempt; after ``MAX_ATTEMPTS``
+the message is given up, with a log line. The one way a message can go twice: the mail server
+took it and the sender died before marking it sent.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from outbox.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_RETRY = timedelta(hours=12)  # 5, 20, 80 min, 5 h 20, then 12 h: given up after about 43 h
+BATCH = 100
+
+# Whether a transaction of this thread queued mail and committed since the flag was last taken.
+# Per thread: a sync worker's thread serves one request at a time, from its start to its close.
+_committed = threading.local()
+
+
+def queue(message: EmailMessage) -> OutboxMessage:
+    """Keep ``message`` (plain text, To and Bcc recipients) to send once the current transaction
+    commits: a rolled-back change queues nothing, a committed one never loses its e-mail."""
+    if message.cc or message.attachments or getattr(message, "alternatives", None):
+        raise ValueError("The outbox keeps plain-text messages with To and Bcc recipients only.")
+    queued = OutboxMessage.objects.create(
+        to=list(message.to), bcc=list(message.bcc), subject=message.subject, body=message.body
+    )
+    transaction.on_commit(_note_committed)
+    return queued
+
+
+def _note_committed() -> None:
+    _committed.mail = True
+
+
+def take_committed_mail() -> bool:
+    """Whether this thread queued and committed mail since the last call."""
+    committed = getattr(_committed, "mail", False)
+    _committed.mail = False
+    return committed
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * 4 ** (attempts - 1), LONGEST_RETRY)
+
+
+@dataclass
+class Batch:
+    found: int = 0  # due messages looked at
+    sent: int = 0
+    failed: int = 0
+    unreachable: bool = False  # no connection to the mail server: the rest waits
+
+
+def send_due(limit: int = BATCH) -> Batch:
+    """Send up to ``limit`` due messages over one connection. Never raises: what fails is noted
+    on its message and logged."""
+    batch = Batch()
+    try:
+        messages = list(OutboxMessage.objects.due().order_by("next_attempt_at", "pk")[:limit])
+        batch.found = len(messages)
+        _send(messages, batch)
+    except Exception:
+        logger.exception("The outbox could not be sent; what is left waits for the next run")
+    return batch
+
+
+def send_all_due() -> Batch:
+    """Send every due message, a batch (and a connection) at a time."""
+    total = Batch()
+    while True:
+        batch = send_due()
+        total.found += batch.found
+        total.sent += batch.sent
+        total.failed += batch.failed
+        total.unreachable = batch.unreachable
+        # Each message found was claimed, by this sender or another, so is no longer due.
+        if batch.found < BATCH or batch.unreachable or not (batch.sent or batch.failed):
+            return total
+
+
+def _send(messages: list[OutboxMessage], batch: Batch) -> None:
+    connection = None
+    try:
+        for message in messages:
+            if not _claim(message):
+                continue  # another sender has it
+            try:
+                if connection is None:
+                    connection = get_connection(fail_silently=False)
+                    connection.open()
+            except Exception as error:
+                connection = None
+                _failed(message, error)
+                batch.failed += 1
+                batch.unreachable = True
+                return
+            try:
+                connection.send_messages([message.email()])
+            except Exception as error:
+                _failed(message, error)
+                batch.failed += 1
+                connection = _close(connection)  # it may be broken: the next message opens another
+                continue
+            _sent(message)
+            batch.sent += 1
+    finally:
+        _close(connection)
+
+
+def _claim(message: OutboxMessage) -> bool:
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(pk=message.pk, attempts=message.attempts, next_attempt_at__lte=now).update(
+        attempts=message.attempts + 1, next_attempt_at=now + retry_delay(message.attempts + 1)
+    )
+    message.attempts += 1
+    return claimed == 1
+
+
+def _sent(message: OutboxMessage) -> None:
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        sent_at=timezone.now(), next_attempt_at=None, to=[], bcc=[], last_error=""
+    )
+
+
+def _failed(message: OutboxMessage, error: Exception) -> None:
+    # Mail servers quote the addresses they refuse: keep them out of the log and the database.
+    described = f"{type(error).__name__}: {error}"
+    for address in {*message.to, *message.bcc}:
+        described = described.replace(address, "<recipient>")
+    if message.attempts < MAX_ATTEMPTS:
+        OutboxMessage.objects.filter(pk=message.pk).update(last_error=described)
+        logger.warning(
+            "Could not send e-mail %s (attempt %d of %d), will retry: %s",
+            message.pk,
+            message.attempts,
+            MAX_ATTEMPTS,
+            described,
+        )
+        return
+    OutboxMessage.objects.filter(pk=message.pk).update(last_error=described, next_attempt_at=None, to=[], bcc=[])
+    logger.error("Gave up e-mail %s “%s” after %d attempts: %s", message.pk, message.subject, MAX_ATTEMPTS, described)
+
+
+def _close(connection) -> None:
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # closing a broken connection may fail too; nothing more to do
+            logger.debug("Closing the mail connection failed", exc_info=True)
