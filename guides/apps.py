@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +11,14 @@ class GuidesConfig(AppConfig):
     verbose_name = _("Guides")
 
     def ready(self):
+        from guides import outbox
         from guides.groups import ensure_groups
 
         # After auth has created this app's permissions (auth is listed first).
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="guides.ensure_groups")
+        # A request that queued e-mail sends it once its response is written.
+        request_started.connect(outbox.forget_unsent, dispatch_uid="guides.outbox.forget_unsent")
+        request_finished.connect(outbox.send_after_response, dispatch_uid="guides.outbox.send_after_response")
 
 
 class HelpCenterAdminConfig(admin_apps.AdminConfig):

@@ -13,8 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from guides.models import StepReport
-from outbox.models import OutboxMessage
+from guides.models import OutboxMessage, StepReport
 
 # Long enough for an operator to look into a complaint about an e-mail.
 OUTBOX_KEEP_DAYS = 30

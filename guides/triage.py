@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from guides.models import StepReport
 from guides.notifications import fix_notice
-from outbox.sending import queue
+from guides.outbox import queue
 
 
 def handle(reports: QuerySet[StepReport], status: StepReport.Status, editor) -> int:

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from guides import retention
 from guides.groups import EDITORS
-from guides.models import StepReport
-from outbox.models import OutboxMessage
+from guides.models import OutboxMessage, StepReport
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from guides.groups import EDITORS
-from guides.models import ReportDigest, StepReport
-from outbox.models import OutboxMessage
+from guides.models import OutboxMessage, ReportDigest, StepReport
 from tests.conftest import make_guide
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,7 @@ from django.test import Client
 from django.utils import translation
 
 from guides import triage
-from guides.models import StepReport
-from outbox.models import OutboxMessage
+from guides.models import OutboxMessage, StepReport
 from tests.factories import make_report as _make_report
 from tests.fake_smtp import FakeSMTPServer
 from tests.html_forms import form_fields

@@ -17,9 +17,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from guides.models import StepReport
-from outbox.models import OutboxMessage
-from outbox.sending import MAX_ATTEMPTS, queue, send_due
+from guides.models import OutboxMessage, StepReport
+from guides.outbox import MAX_ATTEMPTS, queue, send_due
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +201,7 @@ def test_an_unreachable_mail_server_costs_one_try_per_run_and_raises_nothing():
 def test_a_refused_address_stays_out_of_the_log_and_the_database(caplog):
     [message] = queued(1)
 
-    with caplog.at_level(logging.WARNING, logger="outbox.sending"):
+    with caplog.at_level(logging.WARNING, logger="guides.outbox"):
         send_due()
 
     message.refresh_from_db()
@@ -253,12 +252,12 @@ def test_a_message_kept_after_its_queue_is_readable_by_operators_without_address
     [message] = queued(1)
     send_outbox()
 
-    listing = admin_client.get("/admin/outbox/outboxmessage/?state=sent", HTTP_ACCEPT_LANGUAGE="en")
-    page = admin_client.get(f"/admin/outbox/outboxmessage/{message.pk}/change/").content.decode()
+    listing = admin_client.get("/admin/guides/outboxmessage/?state=sent", HTTP_ACCEPT_LANGUAGE="en")
+    page = admin_client.get(f"/admin/guides/outboxmessage/{message.pk}/change/").content.decode()
 
     assert list(listing.context["cl"].result_list) == [message]
     assert "Body 1." in page and "reader-1@example.org" not in page
 
 
 def test_editors_do_not_see_the_outbox(editor_client):
-    assert editor_client.get("/admin/outbox/outboxmessage/").status_code == 403
+    assert editor_client.get("/admin/guides/outboxmessage/").status_code == 403

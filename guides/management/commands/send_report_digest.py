@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from guides.models import ReportDigest, StepReport
 from guides.notifications import editor_addresses, report_digest
+from guides.outbox import queue, send_all_due
 from guides.triage import queue_unsent_fix_notices
-from outbox.sending import queue, send_all_due
 
 
 def _reports_between(since: datetime | None, until: datetime) -> list[StepReport]:

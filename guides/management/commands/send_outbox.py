@@ -6,8 +6,8 @@ claimed before it is sent. Quiet when there was nothing to send, so cron mails n
 
 from django.core.management.base import BaseCommand
 
-from outbox.models import OutboxMessage
-from outbox.sending import send_all_due
+from guides.models import OutboxMessage
+from guides.outbox import send_all_due
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Queue e-mails in the caller's transaction; send the due ones later, each once.
+"""The e-mail outbox: queue e-mails in the caller's transaction; send the due ones later, each once.
 
 A sender claims a message before sending it with a conditional UPDATE on the number of attempts
 it read: of two senders (two cron runs, or cron and a request's after-response send) only one
@@ -7,6 +7,16 @@ send can take (``EMAIL_TIMEOUT`` bounds each SMTP step), so a sender that dies m
 its message to be retried then. A failure waits longer at each attempt; after ``MAX_ATTEMPTS``
 the message is given up, with a log line. The one way a message can go twice: the mail server
 took it and the sender died before marking it sent.
+
+A request that queued mail also sends it right after its response, outside the request. Django
+sends ``request_finished`` when the WSGI server closes the response, which it does once
+the response is written. Under gunicorn's sync workers the worker writes the whole response
+(CommonMiddleware gave it a Content-Length, so the browser knows it is complete and shows the
+page), then calls ``close()``: the sending below happens while the editor already reads their
+page. It holds that worker for at most a few ``EMAIL_TIMEOUT`` when the mail server is slow, and
+never fails the request; cron's ``send_outbox`` sends whatever is left.
+
+Only a request that queued mail in a transaction that committed sends; any other costs nothing.
 """
 
 import logging
@@ -18,7 +28,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from outbox.models import OutboxMessage
+from guides.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -163,3 +173,18 @@ def _close(connection) -> None:
             connection.close()
         except Exception:  # closing a broken connection may fail too; nothing more to do
             logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+# Sending right after the response (connected to Django's request signals in apps.py).
+
+AFTER_RESPONSE_BATCH = 20
+
+
+def forget_unsent(**kwargs) -> None:
+    """At the start of a request: mail queued outside a request (a shell, a test) is not its own."""
+    take_committed_mail()
+
+
+def send_after_response(**kwargs) -> None:
+    if take_committed_mail():
+        send_due(limit=AFTER_RESPONSE_BATCH)

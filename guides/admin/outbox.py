@@ -5,7 +5,7 @@ Nobody but superusers sees this unless granted "view outgoing e-mail"."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from outbox.models import OutboxMessage
+from guides.models import OutboxMessage
 
 
 class StateFilter(admin.SimpleListFilter):

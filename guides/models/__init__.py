@@ -1,0 +1,41 @@
+"""The app's models, a module per topic: content (platforms, guides, steps), what readers leave
+(progress, reports, votes), the e-mail outbox, and rate-limit counters."""
+
+from guides.models.content import (
+    READER_LANGUAGES,
+    SOURCE_LANGUAGE,
+    Guide,
+    GuideQuerySet,
+    Ordered,
+    Platform,
+    Prerequisite,
+    Step,
+    StepQuerySet,
+    TracksTranslations,
+    TranslatedContent,
+)
+from guides.models.counters import RateLimitCounter
+from guides.models.feedback import GuideVote, ReportDigest, StepCompletion, StepReport, StepReportQuerySet
+from guides.models.outbox import OutboxMessage, OutboxMessageQuerySet
+
+__all__ = [
+    "READER_LANGUAGES",
+    "SOURCE_LANGUAGE",
+    "Guide",
+    "GuideQuerySet",
+    "GuideVote",
+    "Ordered",
+    "OutboxMessage",
+    "OutboxMessageQuerySet",
+    "Platform",
+    "Prerequisite",
+    "RateLimitCounter",
+    "ReportDigest",
+    "Step",
+    "StepCompletion",
+    "StepQuerySet",
+    "StepReport",
+    "StepReportQuerySet",
+    "TracksTranslations",
+    "TranslatedContent",
+]
