@@ -55,9 +55,3 @@ def _count_use(key: str, seconds: int) -> int:
     except DatabaseError:
         logger.exception("Could not count a use of %s: let through", key.split(":", 1)[0])
         return 0
-
-
-def forget_expired() -> int:
-    """Delete counters of windows that are over; returns how many."""
-    deleted, _by_model = RateLimitCounter.objects.filter(expires_at__lt=timezone.now()).delete()
-    return deleted

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 
-from guides.models import OutboxMessage, StepReport
+from guides.models import GuideVote, OutboxMessage, RateLimitCounter, StepCompletion, StepReport
 
 # Long enough for an operator to look into a complaint about an e-mail.
 OUTBOX_KEEP_DAYS = 30
@@ -40,7 +41,37 @@ def delete_old_outbox_messages(now: datetime) -> int:
     return deleted
 
 
+def delete_forgotten_progress(now: datetime) -> int:
+    """Steps marked done by readers who have not acted for longer than their reader cookie lasts
+    (``GUIDES_READER_COOKIE_DAYS``): nobody can ever be shown that progress again."""
+    since = now - timedelta(days=settings.GUIDES_READER_COOKIE_DAYS)
+    active = [
+        StepCompletion.objects.filter(created_at__gte=since).values("reader_key"),
+        GuideVote.objects.filter(updated_at__gte=since).values("reader_key"),
+        StepReport.objects.filter(created_at__gte=since).values("reader_key"),
+    ]
+    forgotten = StepCompletion.objects.filter(created_at__lt=since)
+    for keys in active:
+        forgotten = forgotten.exclude(reader_key__in=keys)
+    deleted, _by_model = forgotten.delete()
+    return deleted
+
+
+def delete_expired_sessions(now: datetime) -> int:
+    """Signed-in editors' sessions past their expiry (Django's ``clearsessions``, counted)."""
+    deleted, _by_model = Session.objects.filter(expire_date__lt=now).delete()
+    return deleted
+
+
+def delete_expired_rate_limit_counters(now: datetime) -> int:
+    deleted, _by_model = RateLimitCounter.objects.filter(expires_at__lt=now).delete()
+    return deleted
+
+
 STEPS = [
     PurgeStep("readers' contact e-mails erased", erase_expired_contact_emails),
     PurgeStep("sent or given-up e-mails deleted from the outbox", delete_old_outbox_messages),
+    PurgeStep("steps marked done by readers gone for good deleted", delete_forgotten_progress),
+    PurgeStep("expired sessions deleted", delete_expired_sessions),
+    PurgeStep("expired rate-limit counters deleted", delete_expired_rate_limit_counters),
 ]

@@ -13,7 +13,10 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     # Operators read this output in cron logs: kept in English, like the log messages.
-    help = "Erase readers' contact e-mails and delete old outbox messages past their retention period."
+    help = (
+        "Erase or delete what is kept no longer: readers' old contact e-mails and progress, sent e-mails, "
+        "expired sessions and rate-limit counters."
+    )
 
     def handle(self, *args, **options):
         now = timezone.now()
