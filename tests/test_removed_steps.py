@@ -101,7 +101,7 @@ def test_deleting_a_step_with_the_admin_in_french_keeps_its_reports_too(editor_c
     assert response.status_code == 302
     assert_kept_without_its_step(report, guide, "Étape 3", 3)
     told = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any("“Étape 3”" in m and f"?original_step_id={step.pk}" in m for m in told)
+    assert any("« Étape 3 »" in m and f"?original_step_id={step.pk}" in m for m in told)
 
 
 def test_removing_a_step_on_the_guide_form_keeps_its_reports(editor_client, guide):
