@@ -152,7 +152,7 @@ def test_readers_editors_and_actions_work_quickly_while_redis_is_unreachable(
     assert client.get(guide_url(guide, language="en")).status_code == 200
     assert client.post(step_url(step, "done", "en"), {"done": "1"}).status_code == 303
     page = client.get(guide_url(guide, language="en")).content.decode()
-    assert "1 of 3 steps done" in page  # a reader who acted: the session is read back
+    assert "1 of 3 steps done" in page  # a reader who acted: their progress is read back
     assert client.post(step_url(step, "report", "en"), REPORT).status_code == 303
     assert client.post(guide_url(guide, "vote", "en"), {"helpful": "yes", "language": "en"}).status_code == 303
     login = client.post("/admin/login/", {"username": "admin", "password": "admin-password-123"})

@@ -10,7 +10,7 @@ from guides.models.content import READER_LANGUAGES, SOURCE_LANGUAGE, Guide, Step
 
 
 class StepCompletion(models.Model):
-    """A reader ticked a step off. Readers are anonymous: ``reader_key`` lives in their session."""
+    """A reader ticked a step off. Readers are anonymous: ``reader_key`` lives in their cookie."""
 
     reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="completions", verbose_name=_("step"))
