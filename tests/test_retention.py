@@ -30,18 +30,15 @@ def age(queryset, days: int, field: str = "created_at") -> None:
 def test_progress_of_readers_gone_for_longer_than_their_cookie_is_deleted(guide, settings):
     settings.GUIDES_READER_COOKIE_DAYS = 60
     first, second = guide.steps.order_by("position")[:2]
-    for reader in ("gone", "ticks", "votes"):
-        StepCompletion.objects.create(reader_key=reader * 8, step=first)
+    gone, ticking, voting = (f"{name:0<32}" for name in ("gone", "ticking", "voting"))
+    for reader in (gone, ticking, voting):
+        StepCompletion.objects.create(reader_key=reader, step=first)
     age(StepCompletion.objects.all(), 61)
-    StepCompletion.objects.create(reader_key="ticks" * 8, step=second)  # still ticking steps
-    GuideVote.objects.create(guide=guide, helpful=True, language="fr", reader_key="votes" * 8)  # voted lately
+    StepCompletion.objects.create(reader_key=ticking, step=second)  # still ticking steps
+    GuideVote.objects.create(guide=guide, helpful=True, language="fr", reader_key=voting)  # voted lately
 
     assert "steps marked done by readers gone for good deleted: 1" in purge()
-    assert sorted(StepCompletion.objects.values_list("reader_key", flat=True)) == [
-        "ticks" * 8,
-        "ticks" * 8,
-        "votes" * 8,
-    ]
+    assert sorted(StepCompletion.objects.values_list("reader_key", flat=True)) == [ticking, ticking, voting]
 
 
 def test_expired_sessions_and_spent_counters_are_deleted():
