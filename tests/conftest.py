@@ -6,18 +6,14 @@ from django.core.cache import cache
 from django.utils import translation
 
 from guides.groups import EDITORS
-from guides.models import Guide, Platform
+from guides.models import Platform
+from tests.factories import make_guide
 from tests.fake_smtp import FakeSMTPServer
-
-SEEDED_GUIDE_URL = {
-    "fr": "/fr/tiktok/dissocier-tiktok-for-business/",
-    "en": "/en/tiktok/dissocier-tiktok-for-business/",
-}
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate limits and double-submit guards live in the cache: each test starts with none.
+    # Whatever a test cached must not leak into the next one.
     cache.clear()
     yield
     cache.clear()
@@ -33,28 +29,6 @@ def _french_by_default():
 @pytest.fixture
 def platform(db):
     return Platform.objects.create(slug="demo", name_fr="Démo", name_en="Demo", position=2)
-
-
-def make_guide(platform, *, steps=3, status=Guide.Status.PUBLISHED, slug="guide", **fields):
-    guide = Guide.objects.create(
-        platform=platform,
-        slug=slug,
-        status=status,
-        title_fr=fields.pop("title_fr", "Un guide"),
-        title_en=fields.pop("title_en", "A guide"),
-        summary_fr=fields.pop("summary_fr", "Résumé du guide."),
-        summary_en=fields.pop("summary_en", "Summary of the guide."),
-        **fields,
-    )
-    for number in range(1, steps + 1):
-        guide.steps.create(
-            position=number,
-            title_fr=f"Étape {number}",
-            title_en=f"Step {number}",
-            body_fr=f"Faites la chose **{number}**.",
-            body_en=f"Do thing **{number}**.",
-        )
-    return guide
 
 
 @pytest.fixture
@@ -171,12 +145,3 @@ def htmx(client):
     """A client that sends requests the way htmx does."""
     client.defaults["HTTP_HX_REQUEST"] = "true"
     return client
-
-
-def step_url(step, action: str, language: str = "fr") -> str:
-    guide = step.guide
-    return f"/{language}/{guide.platform.slug}/{guide.slug}/steps/{step.pk}/{action}/"
-
-
-def guide_url(guide, action: str = "", language: str = "fr") -> str:
-    return f"/{language}/{guide.platform.slug}/{guide.slug}/" + (f"{action}/" if action else "")

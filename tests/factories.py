@@ -1,6 +1,34 @@
-"""Small factories shared by test modules (fixtures that build on each other stay in conftest)."""
+"""Small factories and addresses shared by test modules (fixtures that build on each other stay in
+conftest, and use these)."""
 
-from guides.models import StepReport
+from guides.models import Guide, StepReport
+
+SEEDED_GUIDE_URL = {
+    "fr": "/fr/tiktok/dissocier-tiktok-for-business/",
+    "en": "/en/tiktok/dissocier-tiktok-for-business/",
+}
+
+
+def make_guide(platform, *, steps=3, status=Guide.Status.PUBLISHED, slug="guide", **fields):
+    guide = Guide.objects.create(
+        platform=platform,
+        slug=slug,
+        status=status,
+        title_fr=fields.pop("title_fr", "Un guide"),
+        title_en=fields.pop("title_en", "A guide"),
+        summary_fr=fields.pop("summary_fr", "Résumé du guide."),
+        summary_en=fields.pop("summary_en", "Summary of the guide."),
+        **fields,
+    )
+    for number in range(1, steps + 1):
+        guide.steps.create(
+            position=number,
+            title_fr=f"Étape {number}",
+            title_en=f"Step {number}",
+            body_fr=f"Faites la chose **{number}**.",
+            body_en=f"Do thing **{number}**.",
+        )
+    return guide
 
 
 def make_report(step, reader: str = "reader-a", **fields) -> StepReport:
@@ -13,3 +41,12 @@ def make_report(step, reader: str = "reader-a", **fields) -> StepReport:
         **fields,
     }
     return StepReport.objects.create(step=step, reader_key=reader, **values)
+
+
+def step_url(step, action: str, language: str = "fr") -> str:
+    guide = step.guide
+    return f"/{language}/{guide.platform.slug}/{guide.slug}/steps/{step.pk}/{action}/"
+
+
+def guide_url(guide, action: str = "", language: str = "fr") -> str:
+    return f"/{language}/{guide.platform.slug}/{guide.slug}/" + (f"{action}/" if action else "")

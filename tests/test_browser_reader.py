@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from guides.models import GuideVote, StepCompletion, StepReport
-from tests.conftest import SEEDED_GUIDE_URL
+from tests.factories import SEEDED_GUIDE_URL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

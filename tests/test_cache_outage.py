@@ -13,7 +13,7 @@ import helpcenter.cache
 from guides.models import GuideVote, StepCompletion, StepReport
 from helpcenter.cache import Breaker, ResilientRedisCache
 from tests.configured import settings_for
-from tests.conftest import guide_url, step_url
+from tests.factories import guide_url, step_url
 from tests.fake_servers import closed_port, silent_server
 
 REPORT = {"problem": "renamed", "seen_instead": "Another label.", "device": "android"}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from guides.groups import EDITORS
 from guides.models import OutboxMessage, ReportDigest, StepReport
-from tests.conftest import make_guide
+from tests.factories import make_guide, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ def run_digest(*args: str) -> str:
     out = StringIO()
     call_command("send_report_digest", *args, stdout=out)
     return out.getvalue()
-
-
-def make_report(step, reader: str = "reader-a", **fields) -> StepReport:
-    values = {"language": "fr", "problem": "renamed", "seen_instead": "Autre nom.", "device": "android", **fields}
-    return StepReport.objects.create(step=step, reader_key=reader, **values)
 
 
 @pytest.fixture

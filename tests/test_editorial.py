@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from guides.groups import PUBLISHERS
 from guides.models import Guide, Step, StepReport
-from tests.conftest import guide_url, make_guide
+from tests.factories import guide_url, make_guide
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db

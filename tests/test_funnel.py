@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guides.funnel import FunnelRow, funnel_for, is_drop
 from guides.models import Guide, StepCompletion, StepReport
-from tests.conftest import make_guide, step_url
+from tests.factories import make_guide, step_url
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from guides.models import Guide, StepCompletion
 from tests.admin_pages import admin_url, post_restore_page, restore, save_through_admin, steps_in_order, versions_of
-from tests.conftest import make_guide
+from tests.factories import make_guide
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -327,14 +327,15 @@ def test_comparing_an_unknown_object_is_not_found(editor_client, guide):
     assert editor_client.get("/admin/guides/guide/999999/history/compare/?from=1&to=2").status_code == 404
 
 
+def add_a_fourth_step(fields):
+    fields["steps-TOTAL_FORMS"] = "4"
+    fields.update({"steps-3-title_fr": "Nouvelle", "steps-3-title_en": "New", "steps-3-surface": "app"})
+
+
 def test_a_restore_that_removes_steps_readers_used_asks_first(editor_client, guide):
     save_through_admin(editor_client, guide)
 
-    def add_one(fields):
-        fields["steps-TOTAL_FORMS"] = "4"
-        fields.update({"steps-3-title_fr": "Nouvelle", "steps-3-title_en": "New", "steps-3-surface": "app"})
-
-    save_through_admin(editor_client, guide, add_one)
+    save_through_admin(editor_client, guide, add_a_fourth_step)
     added = guide.steps.get(title_fr="Nouvelle")
     StepCompletion.objects.create(reader_key="r" * 32, step=added)
     url = f"{admin_url(guide, 'history')}{versions_of(guide)[0].pk}/"
@@ -356,10 +357,6 @@ def test_a_restore_that_removes_steps_readers_used_asks_first(editor_client, gui
 def test_a_restore_that_removes_only_unused_steps_needs_no_confirmation(editor_client, guide):
     save_through_admin(editor_client, guide)
 
-    def add_one(fields):
-        fields["steps-TOTAL_FORMS"] = "4"
-        fields.update({"steps-3-title_fr": "Nouvelle", "steps-3-title_en": "New", "steps-3-surface": "app"})
-
-    save_through_admin(editor_client, guide, add_one)
+    save_through_admin(editor_client, guide, add_a_fourth_step)
     page = editor_client.get(f"{admin_url(guide, 'history')}{versions_of(guide)[0].pk}/").content.decode()
     assert "confirm_removal" not in page

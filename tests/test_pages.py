@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from guides.models import Guide, Platform
-from tests.conftest import SEEDED_GUIDE_URL, make_guide
+from tests.factories import SEEDED_GUIDE_URL, make_guide
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from guides.models import Guide, StepCompletion
-from tests.conftest import guide_url, make_guide, step_url
+from tests.factories import guide_url, make_guide, step_url
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from guides.groups import EDITORS, PUBLISHERS
 from guides.models import Guide, Platform
 from guides.publishing import PublishingDenied, publishing_guard
 from tests.admin_pages import admin_url, post_restore_page, save_through_admin, versions_of
-from tests.conftest import make_guide
+from tests.factories import make_guide
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 from guides import triage
 from guides.models import Guide, Step, StepReport
 from tests.admin_pages import admin_url, post_restore_page, save_through_admin, versions_of
-from tests.conftest import make_guide, step_url
-from tests.factories import make_report
+from tests.factories import make_guide, make_report, step_url
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db

@@ -15,24 +15,13 @@ from django.utils.html import strip_tags
 
 from guides import triage
 from guides.models import Guide, StepReport
-from tests.conftest import make_guide
+from tests.factories import make_guide, make_report
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/guides/stepreport/queue/"
 REPORTS = "/admin/guides/stepreport/"
-
-
-def make_report(step, reader: str = "reader-a", **fields) -> StepReport:
-    values = {
-        "language": "fr",
-        "problem": StepReport.Problem.RENAMED,
-        "seen_instead": "Le bouton s'appelle autrement.",
-        "device": StepReport.Device.ANDROID,
-        **fields,
-    }
-    return StepReport.objects.create(step=step, reader_key=reader, **values)
 
 
 def reported_at(report: StepReport, hours_ago: int) -> StepReport:

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from guides.models import Guide, StepReport
-from tests.conftest import guide_url, make_guide, step_url
+from tests.factories import guide_url, make_guide, step_url
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db

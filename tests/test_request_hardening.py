@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from guides.models import Step
-from tests.conftest import SEEDED_GUIDE_URL
+from tests.factories import SEEDED_GUIDE_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ operator opts in (preloading is hard to undo)."""
 import pytest
 from django.test import Client
 
-from tests.conftest import SEEDED_GUIDE_URL
+from tests.factories import SEEDED_GUIDE_URL
 from tests.test_settings import run_django
 
 DENIED = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "display-capture")

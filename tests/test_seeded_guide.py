@@ -6,7 +6,7 @@ import re
 import pytest
 
 from guides.models import Guide, Step
-from tests.conftest import SEEDED_GUIDE_URL
+from tests.factories import SEEDED_GUIDE_URL
 
 pytestmark = pytest.mark.django_db
 

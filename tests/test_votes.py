@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from guides.models import Guide, GuideVote
-from tests.conftest import guide_url, make_guide
+from tests.factories import guide_url, make_guide
 
 pytestmark = pytest.mark.django_db
 
