@@ -1,9 +1,16 @@
 """The admin site (outside the guides.admin package, which registers models on it).
 
-Its index tells editors what needs them (new reports, guides to review); every admin view that
-can write runs inside the publishing rule's guard (``guides.publishing``), so that no entry
-point, present or future, lets an editor without the permission change what is public; and its
-sign-in page limits the attempts one address may make (django-axes locks an account and
+Its index tells editors what needs them (new reports, guides to review). Every admin view that
+can write:
+
+- runs in one transaction, one at a time: editors are few and their saves short, and taking
+  turns means that each save sees everything saved before it (a concurrent edit, a step added
+  meanwhile, a guide just published), which the checks below rely on. SQLite gives that by its
+  write transactions; on PostgreSQL an advisory lock does, given up after a few seconds;
+- runs inside the publishing rule's guard (``guides.publishing``), so that no entry point,
+  present or future, lets an editor without the permission change what is public.
+
+Its sign-in page limits the attempts one address may make (django-axes locks an account and
 address pair after a few wrong passwords, see the settings).
 """
 
@@ -12,6 +19,7 @@ from math import ceil
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import OperationalError, connection, transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +27,10 @@ from guides.publishing import PublishingDenied, publishing_guard
 from guides.ratelimit import limit_reached
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# PostgreSQL: one advisory lock for the admin's writes, waited for at most this long.
+_WRITES_LOCK = 0x6775696465730001  # any 64-bit number no other code of this database uses
+_WRITES_LOCK_WAIT = "10s"
+LOCK_NOT_AVAILABLE = "55P03"
 LOGIN_WINDOW_SECONDS = 10 * 60
 
 
@@ -36,20 +48,29 @@ class HelpCenterAdminSite(admin.AdminSite):
             if request.method in _SAFE_METHODS:
                 return view(request, *args, **kwargs)
             try:
-                with publishing_guard(request.user):
-                    response = view(request, *args, **kwargs)
+                with transaction.atomic():
+                    _take_turn()
+                    with publishing_guard(request.user):
+                        response = view(request, *args, **kwargs)
             except PublishingDenied as denied:
-                return self._publishing_denied(request, denied)
+                hint = _("Ask a publisher to make this change, or send the guide to review.")
+                return self._not_saved(request, str(denied.args[0]), hint, 403)
+            except OperationalError as error:
+                if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                    raise
+                message = _("Someone else is saving a long change. Nothing was saved.")
+                hint = _("Go back to your page with your browser and save again in a moment.")
+                return self._not_saved(request, message, hint, 409)
             return response
 
         return guarded
 
-    def _publishing_denied(self, request, denied: PublishingDenied) -> TemplateResponse:
+    def _not_saved(self, request, message: str, hint: str, status: int) -> TemplateResponse:
         # The undone request may have queued "saved" messages: not shown (see the template), and
         # read here, which is how Django's messages are cleared, so not kept for the next page.
         list(messages.get_messages(request))
-        context = {**self.each_context(request), "title": _("Not saved"), "message": denied.args[0]}
-        return TemplateResponse(request, "admin/guides/publishing_denied.html", context, status=403)
+        context = {**self.each_context(request), "title": _("Not saved"), "message": message, "hint": hint}
+        return TemplateResponse(request, "admin/guides/not_saved.html", context, status=status)
 
     def login(self, request, extra_context=None):
         if request.method == "POST" and limit_reached(
@@ -84,3 +105,13 @@ class HelpCenterAdminSite(admin.AdminSite):
 def locked_out(request, original_response=None, credentials=None):
     # django-axes answers from its middleware, after templates would have been rendered.
     return admin.site.locked_out(request).render()
+
+
+def _take_turn() -> None:
+    """Wait for the admin writes under way to finish (see the module's docstring)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's IMMEDIATE transactions already take turns
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{_WRITES_LOCK_WAIT}'")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITES_LOCK])
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")

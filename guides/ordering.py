@@ -16,9 +16,12 @@ from django.db.models import F
 _OUT_OF_THE_WAY = 1_000_000
 
 
-def lock(parent: models.Model) -> None:
-    """Make concurrent writers of this parent's children wait for the current transaction."""
-    type(parent)._default_manager.select_for_update().filter(pk=parent.pk).exists()
+def lock(*rows: models.Model) -> None:
+    """Make concurrent writers of these rows (a guide: of its children) wait for the current
+    transaction. Rows are locked in one order, parents' model first then by id, so that two
+    writers locking the same rows can never deadlock."""
+    for row in sorted(rows, key=lambda row: (row._meta.label != "guides.Guide", row._meta.label, row.pk)):
+        type(row)._default_manager.select_for_update().filter(pk=row.pk).exists()
 
 
 @transaction.atomic

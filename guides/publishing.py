@@ -7,9 +7,13 @@ entry point: a change form, an action, a deletion, a restore or recovery from hi
 
 Forms and buttons offer editors only what they may do, but the rule itself is enforced by
 ``publishing_guard``, around every admin request that can write (see ``guides.adminsite``): it
-compares the guides that are public or archived before and after the request and undoes the
-whole request when they differ. It looks at the database, not at the path taken, so a new entry
-point or a library's new way of saving cannot get around it.
+compares the guides that are public or archived, and where they are public (platform and
+address), before and after the request and undoes the whole request when they differ. It looks
+at the database, not at the path taken, so a new entry point or a library's new way of saving
+cannot get around it.
+
+The comparison is only sound if nobody else writes guides between its two readings: the admin
+site runs its writes one at a time (see ``guides.adminsite``).
 """
 
 from collections.abc import Iterator
@@ -43,14 +47,16 @@ def may_set_status(user, guide: Guide) -> bool:
     return may_publish(user) or guide.status not in PUBLISHER_STATUSES
 
 
-def publication_state() -> frozenset[tuple[int, str]]:
-    """Every guide readers can see or that was archived, with its status: what publishers own."""
-    return frozenset(Guide.objects.filter(status__in=PUBLISHER_STATUSES).values_list("pk", "status"))
+def publication_state() -> frozenset[tuple]:
+    """Every guide readers can see or that was archived, with its status and its public address
+    (platform and slug): what publishers own."""
+    guides = Guide.objects.filter(status__in=PUBLISHER_STATUSES)
+    return frozenset(guides.values_list("pk", "status", "platform_id", "slug"))
 
 
-def changed_guides(before: frozenset[tuple[int, str]], after: frozenset[tuple[int, str]]) -> list[str]:
+def changed_guides(before: frozenset[tuple], after: frozenset[tuple]) -> list[str]:
     """Names of the guides whose publication differs between two states, for messages."""
-    ids = {pk for pk, _status in before ^ after}
+    ids = {pk for pk, *_rest in before ^ after}
     titles = dict(Guide.objects.filter(pk__in=ids).values_list("pk", "title"))
     return sorted(titles.get(pk) or f"#{pk}" for pk in ids)
 

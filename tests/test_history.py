@@ -7,8 +7,9 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
+from reversion.models import Version
 
-from guides.models import Guide, StepCompletion
+from guides.models import Guide, Step, StepCompletion
 from tests.admin_pages import admin_url, post_restore_page, restore, save_through_admin, steps_in_order, versions_of
 from tests.factories import make_guide
 from tests.html_forms import form_fields
@@ -360,3 +361,37 @@ def test_a_restore_that_removes_only_unused_steps_needs_no_confirmation(editor_c
     save_through_admin(editor_client, guide, add_a_fourth_step)
     page = editor_client.get(f"{admin_url(guide, 'history')}{versions_of(guide)[0].pk}/").content.decode()
     assert "confirm_removal" not in page
+
+
+def test_a_restore_page_opened_before_someone_saved_restores_nothing(editor_client, guide):
+    save_through_admin(editor_client, guide)
+    url = f"{admin_url(guide, 'history')}{versions_of(guide)[0].pk}/"
+    stale = form_fields(editor_client.get(url).content.decode(), "guide_form")
+    save_through_admin(editor_client, guide, lambda fields: fields.update(summary_en="Saved meanwhile."))
+
+    refused = editor_client.post(url, stale, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert refused.status_code == 302 and refused["Location"] == url
+    assert Guide.objects.get(pk=guide.pk).summary_en == "Saved meanwhile."
+    page = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Someone saved this page after you opened this version" in page
+    assert editor_client.post(url, form_fields(page, "guide_form")).status_code == 302
+    assert Guide.objects.get(pk=guide.pk).summary_en == "Summary of the guide."
+
+
+def test_recovering_a_step_whose_guide_is_gone_is_refused_with_a_message(editor_client, platform):
+    draft = make_guide(platform, slug="draft", status=Guide.Status.DRAFT)
+    step = draft.steps.get(position=1)
+    save_through_admin(editor_client, step)
+    assert editor_client.post(admin_url(step, "delete"), {"post": "yes"}).status_code == 302
+    assert editor_client.post(admin_url(draft, "delete"), {"post": "yes"}).status_code == 302
+    [deleted] = Version.objects.get_deleted(Step).filter(object_id=str(step.pk))
+
+    url = f"/admin/guides/step/recover/{deleted.pk}/"
+    for response in (editor_client.get(url, HTTP_ACCEPT_LANGUAGE="en"), editor_client.post(url, {})):
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/guides/step/"
+    assert (
+        "could not be restored" in editor_client.get("/admin/guides/step/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert not Step.objects.filter(pk=step.pk).exists()

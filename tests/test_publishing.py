@@ -12,6 +12,7 @@ from guides.models import Guide, Platform
 from guides.publishing import PublishingDenied, publishing_guard
 from tests.admin_pages import admin_url, post_restore_page, save_through_admin, versions_of
 from tests.factories import make_guide
+from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,10 @@ def publisher_client(client, publisher):
 
 def set_status(client, guide, status):
     save_through_admin(client, guide, lambda fields: fields.update(status=status))
+
+
+def form_of(client, guide) -> dict:
+    return form_fields(client.get(admin_url(guide)).content.decode(), "guide_form")
 
 
 def status_of(guide) -> str:
@@ -188,3 +193,13 @@ def test_a_publisher_restores_a_published_version(publisher_client, platform):
     response = post_restore_page(publisher_client, revision_url(guide, versions_of(guide)[0]), "guide")
     assert response.status_code == 302
     assert status_of(guide) == Guide.Status.PUBLISHED
+
+
+def test_an_editor_cannot_move_a_published_guide_to_another_address(editor_client, guide):
+    hidden = Platform.objects.create(slug="hidden", name_fr="Cachée")
+    for change in ({"platform": str(hidden.pk)}, {"slug": "elsewhere"}):
+        response = editor_client.post(admin_url(guide), {**form_of(editor_client, guide), **change})
+        assert response.status_code == 403
+    stored = Guide.objects.get(pk=guide.pk)
+    assert (stored.platform_id, stored.slug) == (guide.platform_id, guide.slug)
+    assert editor_client.get("/fr/hidden/").status_code == 404

@@ -74,9 +74,22 @@ class EditConflictMixin:
         with transaction.atomic():
             obj = self.get_object(request, unquote(object_id))
             if obj is not None:
-                lock(obj)  # a second editor's save waits here, then sees this one's
+                lock(*self.rows_to_lock(obj))  # a second editor's save waits here, then sees this one's
                 self._check_base(request, obj)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def stored_token(self, request: HttpRequest, obj: models.Model) -> str:
+        """What ``obj`` and its children hold now, signed: for a page that will write them later."""
+        return _sign(self._stored(request, obj))
+
+    def unchanged_since(self, request: HttpRequest, obj: models.Model, token: str) -> bool:
+        base = _unsign(token)
+        return base is not None and base["values"] == self._stored(request, obj)["values"]
+
+    def rows_to_lock(self, obj: models.Model) -> list[models.Model]:
+        """The rows whose lock makes two saves of ``obj`` take turns. A guide's step is also
+        saved from its guide's form: the admins of children lock the guide too."""
+        return [obj]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -241,7 +241,11 @@ class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslation
     def translations_to_update(self, step):
         return outdated_field_names(step)
 
+    def rows_to_lock(self, obj):
+        return [obj.guide, obj]
+
     def delete_model(self, request, obj):
+        lock(obj.guide)  # positions are renumbered below: no step is added or moved meanwhile
         reported = open_reports_of([obj])
         super().delete_model(request, obj)
         obj.guide.close_step_gaps()
@@ -249,9 +253,11 @@ class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslation
 
     def delete_queryset(self, request, queryset):
         steps = list(queryset.select_related("guide"))
+        guides = {step.guide for step in steps}
+        lock(*guides)
         reported = open_reports_of(steps)
         super().delete_queryset(request, queryset)
-        for guide in {step.guide for step in steps}:
+        for guide in guides:
             guide.close_step_gaps()
         tell_of_reports_kept(self, request, reported)
 

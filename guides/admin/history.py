@@ -34,19 +34,20 @@ from guides.publishing import may_publish, publication_state
 
 
 class RestoreConfirmation(forms.Form):
-    """The steps with readers' data the editor agreed to remove, by id, as shown on the page."""
+    """What the restore page showed: the steps with readers' data the editor agreed to remove,
+    by id, and what the object held when the page was opened (signed)."""
 
     confirm_removal = forms.CharField(required=False)
+    restore_base = forms.CharField(required=False)
 
     def confirmed_ids(self) -> set[int]:
-        if not self.is_valid():
-            return set()
         return {int(part) for part in self.cleaned_data["confirm_removal"].split(",") if part.strip().isdigit()}
 
 
 class HistoryMixin:
-    """For a ``VersionAdmin``: versions that hold inline children as saved, scoped restores and
-    recoveries, and a comparison of two versions reached from the history page."""
+    """For a ``VersionAdmin`` that also has the ``EditConflictMixin``: versions that hold inline
+    children as saved, scoped restores and recoveries, and a comparison of two versions reached
+    from the history page."""
 
     object_history_template = "admin/guides/object_history.html"
     compare_template = "admin/guides/compare.html"
@@ -126,7 +127,14 @@ class HistoryMixin:
     def _restore_view(self, request: HttpRequest, version: Version, template: str, context: dict) -> HttpResponse:
         """The restore page (GET: the form as restored, then rolled back) and the restore (POST)."""
         restore = Restore(version, [inline.model for inline in self.inlines])
+        page = RestoreConfirmation(request.POST)
+        page.is_valid()
         with transaction.atomic(using=version.db):
+            restore.lock()
+            current = self.get_object(request, version.object_id)
+            if request.method == "POST" and not self._page_still_current(request, current, page):
+                return HttpResponseRedirect(request.path)
+            context["restore_base"] = self.stored_token(request, current) if current is not None else ""
             published_before = publication_state()
             removed = restore.removed_steps_with_readers_data()
             try:
@@ -141,27 +149,47 @@ class HistoryMixin:
                 removed_step_ids=",".join(str(item.step.pk) for item in removed),
                 changes_publication=not may_publish(request.user) and publication_state() != published_before,
             )
-            if request.method == "POST" and not self._removal_confirmed(request, removed):
+            if request.method == "POST" and not self._removal_confirmed(request, removed, page):
                 transaction.set_rollback(True, using=version.db)
                 return HttpResponseRedirect(request.path)
-            with self.create_revision(request):
-                response = self.changeform_view(request, quote(version.object_id), request.path, context)
-                if request.method == "POST" and response.status_code == 302:
-                    for item in restore.renumber():
-                        if reversion.is_registered(type(item)):
-                            reversion.add_to_revision(item)  # with the position it finally has
-                    reversion.set_comment(_("Restored the version of %(date)s") % {"date": _when(version)})
-                    return response
+            response = self._restored_form(request, version, restore, context)
+            if request.method == "POST" and response.status_code == 302:
+                return response
             if response.status_code == 200:
                 response.template_name = template
                 response.render()  # now, while the restored state is visible; then roll it back
             transaction.set_rollback(True, using=version.db)
         return response
 
+    def _restored_form(self, request: HttpRequest, version: Version, restore: Restore, context: dict):
+        """The change form over the restored state; when it is saved, positions back to 1..n."""
+        with self.create_revision(request):
+            response = self.changeform_view(request, quote(version.object_id), request.path, context)
+            if request.method == "POST" and response.status_code == 302:
+                for item in restore.renumber():
+                    if reversion.is_registered(type(item)):
+                        reversion.add_to_revision(item)  # with the position it finally has
+                reversion.set_comment(_("Restored the version of %(date)s") % {"date": _when(version)})
+        return response
+
+    def _page_still_current(self, request: HttpRequest, current, page: RestoreConfirmation) -> bool:
+        """Whether the object is as it was when the restore page was opened: a restore must not
+        undo, unseen, what someone saved meanwhile."""
+        if current is None or self.unchanged_since(request, current, page.cleaned_data["restore_base"]):
+            return True
+        messages.error(
+            request,
+            _(
+                "Someone saved this page after you opened this version. Nothing was restored: "
+                "check the version again, then save."
+            ),
+        )
+        return False
+
     @staticmethod
-    def _removal_confirmed(request: HttpRequest, removed) -> bool:
+    def _removal_confirmed(request: HttpRequest, removed, confirmation: RestoreConfirmation) -> bool:
         needed = {item.step.pk for item in removed}
-        if needed <= RestoreConfirmation(request.POST).confirmed_ids():
+        if needed <= confirmation.confirmed_ids():
             return True
         messages.error(
             request,

@@ -19,13 +19,13 @@ back only:
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F
 from reversion.models import Version
 
 from guides.admin.version_diff import model_of
-from guides.models import Ordered, Step
-from guides.ordering import save_in_order
+from guides.models import Guide, Ordered, Step
+from guides.ordering import lock, save_in_order
 
 # Far above any real position, so that rows set aside during a restore never collide.
 _SET_ASIDE = 10_000_000
@@ -71,6 +71,14 @@ class Restore:
         )
         return [RemovedStep(step, step.completion_count, step.report_count) for step in steps]
 
+    def lock(self) -> None:
+        """Make other saves of the guides this restore touches wait until it is committed or
+        rolled back; called before reading what the restore would change."""
+        guide_ids = sorted({guide_id for _model, guide_id in self._ordered_families()})
+        if self.model is Guide:
+            guide_ids = sorted({*guide_ids, int(self.version.object_id)})
+        lock(*Guide.objects.filter(pk__in=guide_ids))
+
     def apply(self) -> None:
         """Write the restored state in the current transaction (the caller rolls it back for a
         preview). Raises ``IntegrityError`` or reversion's ``RevertError`` when it cannot."""
@@ -81,6 +89,9 @@ class Restore:
             child.delete()
         for version in self.family:
             version.revert()
+        # A restored row may point at a parent that is gone (a step of a deleted guide); the
+        # database checks that only at commit, where it could no longer be refused cleanly.
+        connections[self.version.db].check_constraints(table_names=self._tables())
         self._families = families
 
     def renumber(self) -> list[models.Model]:
@@ -92,6 +103,9 @@ class Restore:
             save_in_order(siblings, ordered)
             renumbered += ordered
         return renumbered
+
+    def _tables(self) -> list[str]:
+        return sorted({model_of(version)._meta.db_table for version in self.family})
 
     def _is_child(self, other: Version) -> bool:
         link = self._links.get(model_of(other))

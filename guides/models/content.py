@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, get_language
 
 from guides.markdown import render_markdown
-from guides.ordering import save_in_order
+from guides.ordering import lock, save_in_order
 
 SOURCE_LANGUAGE = "fr"
 READER_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -203,8 +203,10 @@ class Guide(TracksTranslations, TranslatedContent):
         self.verified_app_version = app_version
         self.save(update_fields=["last_verified_on", "verified_app_version", "updated_at"])
 
+    @transaction.atomic
     def close_step_gaps(self) -> None:
         """Renumber the steps 1..n after some were deleted, keeping their order."""
+        lock(self)
         save_in_order(self.steps.all(), ordered=list(self.steps.order_by("position")))
 
     def reset_progress(self, reader_key: str) -> None:
