@@ -13,14 +13,19 @@ sends ``request_finished`` when the WSGI server closes the response, which it do
 the response is written. Under gunicorn's sync workers the worker writes the whole response
 (CommonMiddleware gave it a Content-Length, so the browser knows it is complete and shows the
 page), then calls ``close()``: the sending below happens while the editor already reads their
-page. It holds that worker for at most a few ``EMAIL_TIMEOUT`` when the mail server is slow, and
-never fails the request; cron's ``send_outbox`` sends whatever is left.
+page. It never fails the request, and it costs that worker little even when the mail server is
+slow or hangs: it waits ``AFTER_RESPONSE_TIMEOUT`` at most per step, stops at the first sign the
+server cannot be reached, and after such a failure the process leaves sending to cron's
+``send_outbox`` for ``AFTER_RESPONSE_PAUSE``. A batch stops at the first such failure too, so a
+dead server costs one timeout per run, not one per message.
 
 Only a request that queued mail in a transaction that committed sends; any other costs nothing.
 """
 
 import logging
+import smtplib
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -77,14 +82,14 @@ class Batch:
     unreachable: bool = False  # no connection to the mail server: the rest waits
 
 
-def send_due(limit: int = BATCH) -> Batch:
-    """Send up to ``limit`` due messages over one connection. Never raises: what fails is noted
-    on its message and logged."""
+def send_due(limit: int = BATCH, timeout: float | None = None) -> Batch:
+    """Send up to ``limit`` due messages over one connection (``timeout``: seconds per SMTP step,
+    ``EMAIL_TIMEOUT`` by default). Never raises: what fails is noted on its message and logged."""
     batch = Batch()
     try:
         messages = list(OutboxMessage.objects.due().order_by("next_attempt_at", "pk")[:limit])
         batch.found = len(messages)
-        _send(messages, batch)
+        _send(messages, batch, timeout)
     except Exception:
         logger.exception("The outbox could not be sent; what is left waits for the next run")
     return batch
@@ -104,7 +109,11 @@ def send_all_due() -> Batch:
             return total
 
 
-def _send(messages: list[OutboxMessage], batch: Batch) -> None:
+# The server answered and refused this one message; anything else means it cannot be reached.
+_REFUSED_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def _send(messages: list[OutboxMessage], batch: Batch, timeout: float | None) -> None:
     connection = None
     try:
         for message in messages:
@@ -112,21 +121,19 @@ def _send(messages: list[OutboxMessage], batch: Batch) -> None:
                 continue  # another sender has it
             try:
                 if connection is None:
-                    connection = get_connection(fail_silently=False)
+                    connection = get_connection(fail_silently=False, **({"timeout": timeout} if timeout else {}))
                     connection.open()
-            except Exception as error:
-                connection = None
-                _failed(message, error)
-                batch.failed += 1
-                batch.unreachable = True
-                return
-            try:
                 connection.send_messages([message.email()])
+            except _REFUSED_MESSAGE as error:
+                _failed(message, error)
+                batch.failed += 1
+                connection = _close(connection)  # it may be in a bad state: the next opens another
+                continue
             except Exception as error:
                 _failed(message, error)
                 batch.failed += 1
-                connection = _close(connection)  # it may be broken: the next message opens another
-                continue
+                batch.unreachable = True  # the rest waits for the next run
+                return
             _sent(message)
             batch.sent += 1
     finally:
@@ -178,6 +185,10 @@ def _close(connection) -> None:
 # Sending right after the response (connected to Django's request signals in apps.py).
 
 AFTER_RESPONSE_BATCH = 20
+AFTER_RESPONSE_TIMEOUT = 3  # seconds per SMTP step
+AFTER_RESPONSE_PAUSE = 60  # seconds without after-response sending once the server failed
+
+_paused_until = 0.0  # per process: a monotonic time
 
 
 def forget_unsent(**kwargs) -> None:
@@ -186,5 +197,8 @@ def forget_unsent(**kwargs) -> None:
 
 
 def send_after_response(**kwargs) -> None:
-    if take_committed_mail():
-        send_due(limit=AFTER_RESPONSE_BATCH)
+    global _paused_until
+    if not take_committed_mail() or time.monotonic() < _paused_until:
+        return
+    if send_due(limit=AFTER_RESPONSE_BATCH, timeout=AFTER_RESPONSE_TIMEOUT).unreachable:
+        _paused_until = time.monotonic() + AFTER_RESPONSE_PAUSE

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
 
+from guides import outbox
 from guides.groups import EDITORS
 from guides.models import Platform
 from tests.factories import make_guide
@@ -17,6 +18,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _mail_server_not_paused(monkeypatch):
+    # After a mail server failure, a process sends no mail after responses for a while: a test
+    # must not inherit that from the one before.
+    monkeypatch.setattr(outbox, "_paused_until", 0.0)
 
 
 @pytest.fixture(autouse=True)

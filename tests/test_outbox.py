@@ -8,6 +8,7 @@ from io import StringIO
 from smtplib import SMTPException, SMTPRecipientsRefused
 
 import pytest
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as MemoryBackend
@@ -17,6 +18,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from guides import outbox
 from guides.models import OutboxMessage, StepReport
 from guides.outbox import MAX_ATTEMPTS, queue, send_due
 from tests.factories import make_report
@@ -57,6 +59,22 @@ class UnreachableBackend(BaseEmailBackend):
     def open(self):
         UnreachableBackend.opened += 1
         raise ConnectionRefusedError("Connection refused")
+
+
+class StallingBackend(BaseEmailBackend):
+    """A mail server that greets, then never answers: each send ends in a timeout. Records the
+    timeout each connection was given."""
+
+    sends = 0
+    timeouts: list = []
+
+    def __init__(self, timeout=None, **kwargs):
+        super().__init__(**kwargs)
+        StallingBackend.timeouts.append(timeout)
+
+    def send_messages(self, email_messages):
+        StallingBackend.sends += 1
+        raise TimeoutError("timed out")
 
 
 class RecipientRefusingBackend(BaseEmailBackend):
@@ -197,6 +215,17 @@ def test_an_unreachable_mail_server_costs_one_try_per_run_and_raises_nothing():
     assert first.last_error == "ConnectionRefusedError: Connection refused"
 
 
+@override_settings(EMAIL_BACKEND="tests.test_outbox.StallingBackend")
+def test_a_server_that_stops_answering_costs_one_timeout_per_run_not_one_per_message():
+    StallingBackend.sends = 0
+    queued(8)
+
+    batch = send_due()
+
+    assert (StallingBackend.sends, batch.unreachable) == (1, True)
+    assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [0] * 7 + [1]
+
+
 @override_settings(EMAIL_BACKEND="tests.test_outbox.RecipientRefusingBackend")
 def test_a_refused_address_stays_out_of_the_log_and_the_database(caplog):
     [message] = queued(1)
@@ -237,6 +266,25 @@ def test_a_send_failing_after_the_response_never_reaches_the_request(admin_clien
     assert report.status == StepReport.Status.FIXED
     message = OutboxMessage.objects.get()
     assert (message.attempts, message.sent_at, message.last_error) == (1, None, "SMTPException: 451 Try again later")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@override_settings(EMAIL_BACKEND="tests.test_outbox.StallingBackend", EMAIL_TIMEOUT=10)
+def test_after_a_response_a_hanging_mail_server_costs_little_and_once_a_minute(admin_client, guide):
+    StallingBackend.sends, StallingBackend.timeouts = 0, []
+    reports = [make_report(guide.steps.get(position=n), contact_email=f"r{n}@example.org") for n in (1, 2, 3)]
+
+    for report in reports:
+        response = admin_client.post(
+            "/admin/guides/stepreport/", {"action": "mark_fixed", "_selected_action": report.pk}
+        )
+        assert response.status_code == 302
+
+    # One short try after the first response; the next responses leave the rest to cron.
+    assert StallingBackend.sends == 1
+    assert StallingBackend.timeouts == [outbox.AFTER_RESPONSE_TIMEOUT]
+    assert outbox.AFTER_RESPONSE_TIMEOUT < settings.EMAIL_TIMEOUT
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 3
 
 
 def test_a_request_that_queued_nothing_does_not_look_at_the_outbox(guide):
