@@ -165,3 +165,12 @@ def test_an_unchanged_platform_form_saves_without_a_conflict(english_editor, gui
     fields["name_en"] = "Demo, renamed"
     assert save(english_editor, platform, fields).status_code == 302
     assert Platform.objects.get(pk=platform.pk).name_en == "Demo, renamed"
+
+
+def test_a_conflicting_form_claiming_countless_rows_is_handled_within_the_formsets_limit(english_editor, guide):
+    fields = open_form(english_editor, guide)
+    Guide.objects.filter(pk=guide.pk).update(title_en="Saved meanwhile")
+    fields.update({"steps-TOTAL_FORMS": "5000000", "steps-4999999-title_fr": "Far away"})
+    response = save(english_editor, guide, fields)
+    assert response.status_code == 200
+    assert list(guide.steps.order_by("position").values_list("position", flat=True)) == [1, 2, 3]

@@ -395,3 +395,11 @@ def test_recovering_a_step_whose_guide_is_gone_is_refused_with_a_message(editor_
         "could not be restored" in editor_client.get("/admin/guides/step/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
     assert not Step.objects.filter(pk=step.pk).exists()
+
+
+def test_texts_too_long_to_compare_word_by_word_are_shown_whole():
+    from guides.admin.version_diff import WORD_DIFF_LIMIT, word_diff
+
+    long_text = "mot " * WORD_DIFF_LIMIT
+    assert word_diff(long_text, long_text + "fin") == f"<del>{long_text}</del><ins>{long_text}fin</ins>"
+    assert word_diff("un deux", "un trois") == "un <del>deux</del><ins>trois</ins>"

@@ -190,13 +190,14 @@ class _Refused(forms.ModelForm):
 
 def _merge_children(conflict, files, formset, model, prefix, obj, base, stored) -> list[ChildMerge]:
     """Rebuild one formset's rows: stored children in stored order, merged; then new rows."""
-    rows = _rows(conflict.data, prefix)
-    posted_files = _rows(conflict.files, prefix) + [{}] * len(rows)
+    rows = _rows(conflict.data, prefix, formset.absolute_max)
+    posted_files = _rows(conflict.files, prefix, formset.absolute_max) + [{}] * len(rows)
     initial = _count(conflict.data, f"{prefix}-INITIAL_FORMS")
     form_fields = formset.form.base_fields
     kind = capfirst(model._meta.verbose_name)
     mine = {row.get("id", [""])[0]: index for index, row in enumerate(rows[:initial]) if row.get("id", [""])[0]}
-    merges, initial_rows, new_rows = [], [], list(range(initial, len(rows)))
+    # New rows the browser did not send at all (a count that claims more) are left out.
+    merges, initial_rows, new_rows = [], [], [index for index in range(initial, len(rows)) if rows[index]]
     for pk in stored[prefix]:
         if pk in mine:
             initial_rows.append(mine.pop(pk))
@@ -270,15 +271,16 @@ def _posted(data, files, form_fields, prefix: str, name: str):
     return form_fields[name].widget.value_from_datadict(data, files, prefix + name)
 
 
-def _rows(data: MultiValueDict, prefix: str) -> list[dict[str, list]]:
-    """A formset's posted rows, by index: {field name: values}."""
+def _rows(data: MultiValueDict, prefix: str, most: int) -> list[dict[str, list]]:
+    """A formset's posted rows, by index: {field name: values}; no more than ``most``, the
+    formset's own limit, whatever the form claims."""
     pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
     rows: dict[int, dict[str, list]] = {}
     for key in data:
-        if match := pattern.match(key):
+        if (match := pattern.match(key)) and int(match[1]) < most:
             rows.setdefault(int(match[1]), {})[match[2]] = data.getlist(key)
     total = max([_count(data, f"{prefix}-TOTAL_FORMS"), *(index + 1 for index in rows)], default=0)
-    return [rows.get(index, {}) for index in range(total)]
+    return [rows.get(index, {}) for index in range(min(total, most))]
 
 
 def _write_rows(data: QueryDict, prefix: str, rows: list[dict[str, list]]) -> None:
