@@ -11,6 +11,7 @@ class GuidesConfig(AppConfig):
     verbose_name = _("Guides")
 
     def ready(self):
+        import helpcenter.checks  # noqa: F401 - registers the project's system checks
         from guides import outbox
         from guides.groups import ensure_groups
 

@@ -27,16 +27,19 @@ logger = logging.getLogger(__name__)
 def limit_reached(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
     """Count one use of ``scope`` by this client; True once the client is past ``limit`` uses
     in the current window."""
-    return _count_use(f"{scope}:{client_fingerprint(request)}", seconds) > limit
+    uses = _count_use(f"{scope}:{client_fingerprint(request)}", seconds)
+    return uses is not None and uses > limit
 
 
 def first_use(scope: str, key: str, *, seconds: int) -> bool:
-    """True the first time ``key`` is used for ``scope`` within ``seconds``: the same form sent
-    twice (a double click, a second tab) counts once."""
-    return _count_use(f"once:{scope}:{key}", seconds) == 1
+    """True the first time ``key`` is used for ``scope`` within ``seconds`` (or when uses cannot
+    be counted)."""
+    uses = _count_use(f"once:{scope}:{key}", seconds)
+    return uses is None or uses == 1
 
 
-def _count_use(key: str, seconds: int) -> int:
+def _count_use(key: str, seconds: int) -> int | None:
+    """How many uses this one makes in the current window; None when it could not be counted."""
     window = int(time.time() // seconds)
     key = f"{key}:{window}"[:200]
     counters = RateLimitCounter.objects.filter(key=key)
@@ -54,4 +57,4 @@ def _count_use(key: str, seconds: int) -> int:
             return counters.values_list("count", flat=True).get()
     except DatabaseError:
         logger.exception("Could not count a use of %s: let through", key.split(":", 1)[0])
-        return 0
+        return None

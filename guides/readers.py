@@ -32,10 +32,18 @@ def reader_key(request: HttpRequest) -> str | None:
     return request.reader_key
 
 
-def ensure_reader_key(request: HttpRequest) -> str:
-    """The reader's key, created if need be; the response will carry it (see the middleware)."""
-    key = reader_key(request) or uuid4().hex
-    request.reader_key = request.reader_key_to_send = key
+def ensure_reader_key(request: HttpRequest, *, dated: bool = True) -> str:
+    """The reader's key, created if need be; the response will carry it (see the middleware).
+
+    The cookie's life starts again with each action that leaves a dated row (a step marked done,
+    a report, a vote), and only with those: the nightly purge dates readers by those rows, so it
+    never deletes progress a reader's cookie can still show. Unticking a step or starting over
+    (``dated=False``) keeps the cookie as it is."""
+    key = reader_key(request)
+    if key is None or dated:
+        key = key or uuid4().hex
+        request.reader_key_to_send = key
+    request.reader_key = key
     return key
 
 

@@ -33,10 +33,25 @@ def client_address(request: HttpRequest) -> str:
 
 
 def client_fingerprint(request: HttpRequest) -> str:
-    """A keyed hash of the client's address: the same client gets the same value, and nobody
-    without the secret key can tell which address it was."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256)
+    """A keyed hash of the client's network: the same client gets the same value, and nobody
+    without the secret key can tell which address it was.
+
+    An IPv6 client usually holds a whole /64 and can change its address within it at will: the
+    /64 is what tells clients apart, as one IPv4 address does."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), _network(client_address(request)).encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+def _network(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def pseudonymous_address(request: HttpRequest) -> str:

@@ -40,6 +40,10 @@ POSTGRES_STATEMENT_MS = 1000
 CACHE_SOCKET_SECONDS = 1.0  # at most; a shorter configured timeout is kept
 
 OK, DOWN, TIMEOUT, NOT_CONFIGURED = "ok", "down", "timeout", "not configured"
+# Up, but slow to write: another writer holds SQLite's lock longer than the probe waits (a long
+# restore, the nightly purge). Readers' writes wait up to DJANGO_SQLITE_BUSY_TIMEOUT meanwhile,
+# so this is reported, not a reason to take the site out of rotation.
+BUSY = "busy"
 
 
 class Unavailable(Exception):
@@ -74,7 +78,7 @@ def overall_status(results: dict[str, dict]) -> str:
     failing = [result for result in results.values() if result["status"] in (DOWN, TIMEOUT)]
     if any(result["required"] for result in failing):
         return "down"
-    return "degraded" if failing else "ok"
+    return "degraded" if failing or any(result["status"] == BUSY for result in results.values()) else "ok"
 
 
 def run_checks(checks: list[Check], budget: float = BUDGET_SECONDS) -> dict[str, dict]:
@@ -181,7 +185,7 @@ def _probe_sqlite_writes(cursor) -> None:
             cursor.execute("ROLLBACK")
     except DatabaseError as error:
         if "locked" in str(error):
-            raise _unavailable("writes blocked: the database is locked", error) from error
+            raise _unavailable("writes waiting: another writer holds the lock", error, status=BUSY) from error
         if "readonly" in str(error):
             raise _unavailable("writes refused: the database is read-only", error) from error
         raise _unavailable("writes refused", error) from error  # e.g. a full disk

@@ -5,6 +5,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 
 from helpcenter.clients import client_address, client_fingerprint
+from tests.test_settings import run_django
 
 PEER = "10.0.0.5"  # the machine that opened the connection to the app
 
@@ -63,3 +64,21 @@ def test_spoofed_prefixes_do_not_change_the_rate_limit_identity():
         request_with("203.0.113.7")
     )
     assert client_fingerprint(request_with("203.0.113.7")) != client_fingerprint(request_with("203.0.113.8"))
+
+
+def request_from(address: str):
+    return RequestFactory().get("/fr/", REMOTE_ADDR=address)
+
+
+def test_an_ipv6_client_is_its_64_network_whatever_address_it_picks_in_it():
+    same_network = ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9")
+    assert client_fingerprint(request_from(same_network[0])) == client_fingerprint(request_from(same_network[1]))
+    assert client_fingerprint(request_from("2001:db8:1:2::1")) != client_fingerprint(request_from("2001:db8:1:3::1"))
+    assert client_fingerprint(request_from("::ffff:192.0.2.1")) == client_fingerprint(request_from("192.0.2.1"))
+
+
+def test_a_proxy_whose_hops_are_not_set_is_reported_by_the_checks():
+    warned = run_django(["check"], DJANGO_BEHIND_PROXY="1")
+    assert "helpcenter.W001" in warned.stderr + warned.stdout
+    fine = run_django(["check"], DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXY_HOPS="1")
+    assert "helpcenter.W001" not in fine.stderr + fine.stdout

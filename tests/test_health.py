@@ -109,13 +109,14 @@ def test_the_write_probe_leaves_a_writable_sqlite_file_as_it_was(tmp_path):
     assert Path(name).read_bytes() == before
 
 
-def test_a_sqlite_file_locked_by_another_writer_is_reported_in_time(tmp_path):
+def test_a_sqlite_file_locked_by_another_writer_is_busy_not_down(tmp_path):
     name = sqlite_file(tmp_path)
     with closing(sqlite3.connect(name, isolation_level=None)) as writer:
         writer.execute("BEGIN IMMEDIATE")
         started = time.monotonic()
-        with pytest.raises(Unavailable, match="locked"):
+        with pytest.raises(Unavailable, match="another writer holds the lock") as busy:
             probe_database(sqlite_settings(name))
+        assert busy.value.status == health.BUSY
         assert time.monotonic() - started < health.BUDGET_SECONDS
         writer.execute("ROLLBACK")
 
@@ -211,6 +212,7 @@ def test_an_unexpected_error_in_a_check_reports_it_down_without_details():
         ({"database": ("ok", True), "cache": ("not configured", False)}, "ok"),
         ({"database": ("ok", True), "cache": ("timeout", False)}, "degraded"),
         ({"database": ("timeout", True), "cache": ("ok", False)}, "down"),
+        ({"database": ("busy", True), "cache": ("ok", False)}, "degraded"),
     ],
 )
 def test_the_overall_status_follows_the_required_checks(statuses, overall):

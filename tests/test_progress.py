@@ -221,3 +221,11 @@ def test_a_client_acting_far_more_than_a_person_is_slowed_down(guide, settings):
     assert [answer.status_code for answer in answers] == [303, 303, 303, 429]
     assert "Please wait a few minutes" in answers[-1].content.decode()
     assert StepCompletion.objects.count() == 3
+
+
+def test_only_actions_that_leave_a_dated_trace_prolong_the_reader_cookie(client, guide):
+    first = guide.steps.first()
+    assert "reader" in client.post(step_url(first, "done"), {"done": "1"}).cookies
+    for undo in (client.post(step_url(first, "done"), {"done": "0"}), client.post(guide_url(guide, "start-over"))):
+        assert "reader" not in undo.cookies  # the purge dates readers by rows these leave none of
+    assert "reader" in client.post(step_url(first, "done"), {"done": "1"}).cookies

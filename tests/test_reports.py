@@ -1,10 +1,12 @@
 """Readers report a step that no longer matches the app: in a minute, with no account."""
 
+from uuid import uuid4
+
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from guides.models import Guide, StepReport
+from guides.models import Guide, RateLimitCounter, StepReport
 from tests.factories import guide_url, make_guide, step_url
 from tests.html_forms import form_fields
 
@@ -197,3 +199,26 @@ def test_the_rate_limit_does_not_live_in_the_cache(guide):
         cache.clear()  # another process, or a cache that restarted, must not reset the count
         Client().post(step_url(step, "report", "en"), VALID, REMOTE_ADDR="198.51.100.9")
     assert StepReport.objects.count() == 2
+
+
+def test_a_report_refused_for_the_rate_limit_can_be_sent_again_later(guide, settings):
+    settings.GUIDES_REPORTS_PER_WINDOW = 1
+    first, second = guide.steps.order_by("position")[:2]
+    reader = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert reader.post(step_url(first, "report", "en"), report_form(reader, first)).status_code == 303
+    refused = report_form(reader, second)
+    assert reader.post(step_url(second, "report", "en"), refused).status_code == 429
+
+    settings.GUIDES_REPORTS_PER_WINDOW = 5  # as when the window has passed
+    assert reader.post(step_url(second, "report", "en"), refused).status_code == 303
+    assert StepReport.objects.count() == 2
+
+
+def test_a_flood_of_refused_reports_stores_nothing_per_request(guide, settings):
+    settings.GUIDES_REPORTS_PER_WINDOW = 2
+    step = guide.steps.first()
+    fields = report_form(Client(), step)
+    for _ in range(20):
+        Client().post(step_url(step, "report", "en"), {**fields, "submission": uuid4().hex})
+    assert StepReport.objects.count() == 2
+    assert RateLimitCounter.objects.count() == 1

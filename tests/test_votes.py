@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from guides.models import Guide, GuideVote
-from tests.factories import guide_url, make_guide
+from tests.factories import guide_url, make_guide, step_url
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,15 @@ def test_a_client_voting_far_too_often_is_thanked_but_not_counted(guide):
     response = reader.post(guide_url(guide, "vote", "en"), {"helpful": "no"})
     assert response.status_code == 303
     assert list(GuideVote.objects.values_list("helpful", flat=True)) == [True]
+
+
+def test_reader_keys_minted_by_other_actions_do_not_stuff_the_vote(guide):
+    step = guide.steps.first()
+    readers = [Client(REMOTE_ADDR="203.0.113.7") for _ in range(12)]
+    for reader in readers:
+        reader.post(step_url(step, "done", "en"), {"done": "1"})  # a fresh reader key
+        reader.post(guide_url(guide, "vote", "en"), {"helpful": "no"})
+    assert GuideVote.objects.count() == 5
+    # A reader whose vote counted may still change their answer.
+    readers[0].post(guide_url(guide, "vote", "en"), {"helpful": "yes"})
+    assert list(GuideVote.objects.values_list("helpful", flat=True)).count(True) == 1

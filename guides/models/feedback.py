@@ -97,6 +97,8 @@ class StepReport(models.Model):
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     reporter_notified_at = models.DateTimeField(_("fix notice queued at"), null=True, blank=True)
     reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
+    # The filled-in form this report came from: the same form sent twice is one report.
+    submission = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
 
     objects = StepReportQuerySet.as_manager()
@@ -108,7 +110,10 @@ class StepReport(models.Model):
                 fields=["step", "reader_key"],
                 condition=models.Q(status__in=["new", "confirmed"]),
                 name="one_open_report_per_reader_step",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["submission"], condition=~models.Q(submission=""), name="one_report_per_submission"
+            ),
         ]
         # Readers' addresses are for telling them of a fix, not for editors to read: only those
         # given this permission (superusers have it) see them in the admin.

@@ -18,8 +18,7 @@ from guides.views.responses import HttpResponseSeeOther, refuse, require_methods
 from helpcenter.clients import client_fingerprint
 
 VOTES_PER_WINDOW = 30
-# The same filled-in form sent again this soon is a double submit, not a second report.
-DOUBLE_SUBMIT_SECONDS = 60
+NEW_VOTERS_PER_WINDOW = 5  # per address and guide
 
 
 def _already_reported(request: HttpRequest, step) -> HttpResponse:
@@ -52,9 +51,6 @@ def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_
 
 
 def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpResponse:
-    submission = form.cleaned_data["submission"]
-    if submission and not first_use("step-report", submission, seconds=DOUBLE_SUBMIT_SECONDS):
-        return _already_reported(request, step)
     if limit_reached(
         request,
         "step-report",
@@ -68,10 +64,11 @@ def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpRespon
     report.step = step
     report.language = get_language()
     report.reader_key = ensure_reader_key(request)
+    report.submission = form.cleaned_data["submission"]
     try:
         with transaction.atomic():
             report.save()
-    except IntegrityError:  # a second tab sent the same report a moment ago
+    except IntegrityError:  # the same form sent twice, or a second tab, a moment ago
         return _already_reported(request, step)
     thanks = _("Thank you: your report reached the editors.")
     if not request.htmx:
@@ -105,12 +102,15 @@ def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpRespo
 
 
 def _counts(request: HttpRequest, guide) -> bool:
-    """Like a ballot box, a vote that should not count is thanked all the same, not counted:
-    votes from a client voting far too often, and further votes on this guide from a client that
-    sends no reader cookie back (each would otherwise be a new voter)."""
+    """Like a ballot box, a vote that should not count is thanked all the same, not counted: from
+    a client voting far too often, or a further new voter on this guide from one address. A
+    client that sends no cookie back would be a new voter each time, and any action gives a new
+    reader key: an address brings at most one such voter, or a few with cookies, per window."""
     window = settings.GUIDES_REPORT_WINDOW_SECONDS
     if limit_reached(request, "guide-vote", limit=VOTES_PER_WINDOW, seconds=window):
         return False
-    return not is_new_reader(request) or first_use(
-        "new-voter", f"{guide.pk}:{client_fingerprint(request)}", seconds=window
-    )
+    if is_new_reader(request):
+        return first_use("cookieless-voter", f"{guide.pk}:{client_fingerprint(request)}", seconds=window)
+    if GuideVote.objects.filter(guide=guide, reader_key=reader_key(request)).exists():
+        return True  # a reader changing their answer
+    return not limit_reached(request, f"new-voter:{guide.pk}", limit=NEW_VOTERS_PER_WINDOW, seconds=window)

@@ -35,7 +35,7 @@ def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id
         return refuse(request, 400, _("Choose whether the step is done or not."))
     if _too_many_actions(request):
         return refuse(request, 429, TOO_MANY_ACTIONS)
-    reader = ensure_reader_key(request)
+    reader = ensure_reader_key(request, dated=form.cleaned_data["done"])
     if form.cleaned_data["done"]:
         step.mark_done(reader)
         announcement = _("Step %(number)s marked as done.") % {"number": step.position}
@@ -62,7 +62,7 @@ def start_over(request: HttpRequest, platform_slug: str, guide_slug: str) -> Htt
     guide = published_guide(platform_slug, guide_slug)
     if _too_many_actions(request):
         return refuse(request, 429, TOO_MANY_ACTIONS)
-    reader = ensure_reader_key(request)
+    reader = ensure_reader_key(request, dated=False)
     guide.reset_progress(reader)
     if not request.htmx:
         return HttpResponseSeeOther(f"{guide.get_absolute_url()}#steps-title")
