@@ -16,6 +16,7 @@ from django.utils import translation
 
 from guides.groups import EDITORS
 from guides.models import StepReport
+from guides.reported_steps import by_step
 
 
 def fix_notice(report: StepReport) -> EmailMessage:
@@ -62,16 +63,6 @@ def _by_guide_and_step(reports: list[StepReport]) -> list[dict]:
     ordered = sorted(reports, key=lambda report: (report.guide_id, report.original_step_id))
     guides = []
     for guide, of_guide in groupby(ordered, key=lambda report: report.guide):
-        steps = [_reported_step(list(same)) for _id, same in groupby(of_guide, lambda r: r.original_step_id)]
-        steps.sort(key=lambda line: (line["step"] is None, line["number"]))
-        guides.append({"guide": guide, "count": sum(line["count"] for line in steps), "steps": steps})
+        steps = sorted(by_step(of_guide), key=lambda line: (line.step is None, line.number))
+        guides.append({"guide": guide, "count": sum(line.count for line in steps), "steps": steps})
     return guides
-
-
-def _reported_step(reports: list[StepReport]) -> dict:
-    # A restore may bring a removed step back under its old id: its reports then meet again.
-    step = next((report.step for report in reports if report.step is not None), None)
-    if step is not None:
-        return {"step": step, "number": step.position, "title": step.title, "count": len(reports)}
-    title = StepReport.step_title_in(reports, translation.get_language())
-    return {"step": None, "number": reports[0].step_number, "title": title, "count": len(reports)}

@@ -7,9 +7,9 @@ cache that stores nothing instead:
 - ``get`` answers the default, ``get_many`` ``{}``, ``has_key`` False;
 - writes store nothing: ``set`` and ``delete_many`` answer None, ``touch``, ``delete`` and
   ``clear`` False, ``set_many`` the list of all its keys (none was stored);
-- ``add`` answers True, as if the key had been new: callers use ``add`` as "first time?"
-  (rate limits, double-submit guards), and refusing every reader while the cache is away would
-  turn a lost counter into a lost feature;
+- ``add`` answers True, as if the key had been new: callers use ``add`` as "first time?", and
+  answering "no" to everyone while the cache is away would turn a lost entry into a lost
+  feature;
 - ``incr`` (and ``decr``) answer ``delta``, as if the counter had just started from zero, and
   never raise: a counter restarts rather than failing the request. With Redis up, ``incr`` of a
   missing key still raises ``ValueError`` as Django documents.

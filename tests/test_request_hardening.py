@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from guides.models import Step
+from guides.models import Guide, Step
 from tests.factories import SEEDED_GUIDE_URL
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +59,12 @@ def test_a_null_character_in_a_parameter_is_refused_with_a_message(admin_client)
     response = admin_client.get("/admin/guides/stepreport/?status__exact=%00")
     assert response.status_code == 400
     assert "caractère" in response.content.decode()
+
+
+@pytest.mark.parametrize("selected", ["abc", "1\x00", "1.5"])
+def test_an_admin_action_on_rows_that_are_not_numbers_is_refused_with_a_message(admin_client, guide, selected):
+    response = admin_client.post(
+        "/admin/guides/guide/", {"action": "mark_verified", "_selected_action": [str(guide.pk), selected]}
+    )
+    assert response.status_code == 400
+    assert Guide.objects.get(pk=guide.pk).last_verified_on is None

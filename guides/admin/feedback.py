@@ -1,19 +1,16 @@
 """What readers tell editors: reports on steps, triaged in a queue by step, and votes on guides."""
 
-import re
-from dataclasses import dataclass, field
-from itertools import groupby
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from guides import triage
-from guides.models import Guide, GuideVote, Step, StepReport
+from guides.models import GuideVote, StepReport
+from guides.reported_steps import ReportedStep, by_step
 
 
 def sees_contact_emails(request) -> bool:
@@ -24,46 +21,11 @@ def removed_step_label(title: str) -> str:
     return _("Removed step: %(title)s") % {"title": title}
 
 
-@dataclass
-class ReportedStep:
-    """One line of the triage queue: a step, or a removed step, and what its open reports say
-    together."""
-
-    step: Step | None  # None once the step was removed from its guide
-    guide: Guide
-    title: str
-    original_step_id: int
-    latest: StepReport
-    readers: int
-    devices: list[str] = field(default_factory=list)
-    app_versions: list[str] = field(default_factory=list)
-
-
-def _version_order(version: str) -> list[str | int]:
-    # "38.10" comes after "38.9", as editors read versions.
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", version)]
-
-
-def _reported_step(reports: list[StepReport]) -> ReportedStep:
-    # A restore may bring a removed step back under its old id: its reports then meet again.
-    step = next((report.step for report in reports if report.step is not None), None)
-    return ReportedStep(
-        step=step,
-        guide=reports[0].guide,
-        title=step.title if step else StepReport.step_title_in(reports, get_language()),
-        original_step_id=reports[0].original_step_id,
-        latest=max(reports, key=lambda report: report.created_at),
-        readers=len({report.reader_key for report in reports}),
-        devices=sorted({str(report.get_device_display()) for report in reports}),
-        app_versions=sorted({report.app_version for report in reports if report.app_version}, key=_version_order),
-    )
-
-
 def open_reports_by_step() -> list[ReportedStep]:
     """Open reports grouped by step, removed steps included, most reported first. One query,
     however many steps: the grouping happens here rather than in a query per step."""
     reports = StepReport.objects.open().select_related("step", "guide").order_by("original_step_id", "-created_at")
-    queue = [_reported_step(list(group)) for _id, group in groupby(reports, key=lambda report: report.original_step_id)]
+    queue = by_step(reports)
     queue.sort(key=lambda item: (item.readers, item.latest.created_at), reverse=True)
     return queue
 

@@ -1,0 +1,55 @@
+"""What the reports on each step say together: a line of the editors' triage queue and of
+their digest, for a step or for a step removed since."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.utils.translation import get_language
+
+from guides.models import Guide, Step, StepReport
+
+
+@dataclass(frozen=True)
+class ReportedStep:
+    """What the reports on one step, or on one removed step, say together: a line of the triage
+    queue and of the editors' digest."""
+
+    step: Step | None  # None once the step was removed from its guide
+    guide: Guide
+    title: str  # in the active language; a removed step's as its readers saw it
+    number: int
+    original_step_id: int
+    count: int
+    readers: int
+    latest: StepReport
+    devices: list[str]
+    app_versions: list[str]
+
+
+def by_step(reports: Iterable[StepReport]) -> list[ReportedStep]:
+    """``reports``, sorted by ``original_step_id``, gathered by step."""
+    return [_reported_step(list(same)) for _id, same in groupby(reports, key=lambda report: report.original_step_id)]
+
+
+def _reported_step(reports: list[StepReport]) -> ReportedStep:
+    # A restore may bring a removed step back under its old id: its reports then meet again.
+    step = next((report.step for report in reports if report.step is not None), None)
+    return ReportedStep(
+        step=step,
+        guide=reports[0].guide,
+        title=step.title if step else StepReport.step_title_in(reports, get_language()),
+        number=step.position if step else reports[0].step_number,
+        original_step_id=reports[0].original_step_id,
+        count=len(reports),
+        readers=len({report.reader_key for report in reports}),
+        latest=max(reports, key=lambda report: report.created_at),
+        devices=sorted({str(report.get_device_display()) for report in reports}),
+        app_versions=sorted({report.app_version for report in reports if report.app_version}, key=_version_order),
+    )
+
+
+def _version_order(version: str) -> list[str | int]:
+    # "38.10" comes after "38.9", as editors read versions.
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", version)]
