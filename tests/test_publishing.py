@@ -3,6 +3,7 @@ public, by any admin entry point: the change form, actions, deletion, restoring 
 version from the guide's, a step's or a platform's history. Publishers can do all of it."""
 
 import pytest
+import reversion
 from django.contrib.auth.models import Group
 from django.test import Client
 from reversion.models import Version
@@ -203,3 +204,19 @@ def test_an_editor_cannot_move_a_published_guide_to_another_address(editor_clien
     stored = Guide.objects.get(pk=guide.pk)
     assert (stored.platform_id, stored.slug) == (guide.platform_id, guide.slug)
     assert editor_client.get("/fr/hidden/").status_code == 404
+
+
+def test_restoring_a_platform_restores_the_platform_only_not_guides_saved_with_it(
+    editor_client, publisher_client, guide
+):
+    # A revision holding the platform and one of its guides, as a script or an older admin made.
+    with reversion.create_revision():
+        Platform.objects.get(pk=guide.platform_id).save()
+        Guide.objects.get(pk=guide.pk).save()
+    [shared] = versions_of(guide.platform)
+    set_status(publisher_client, guide, "draft")
+
+    response = post_restore_page(editor_client, revision_url(guide.platform, shared), "platform")
+
+    assert response.status_code == 302
+    assert status_of(guide) == Guide.Status.DRAFT
