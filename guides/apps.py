@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,14 +12,20 @@ class GuidesConfig(AppConfig):
 
     def ready(self):
         import helpcenter.checks  # noqa: F401 - registers the project's system checks
-        from guides import outbox
+        from guides import content_version, outbox
         from guides.groups import ensure_groups
+        from guides.models import Guide, Platform, Prerequisite, Step, StepReport
 
         # After auth has created this app's permissions (auth is listed first).
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="guides.ensure_groups")
         # A request that queued e-mail sends it once its response is written.
         request_started.connect(outbox.forget_unsent, dispatch_uid="guides.outbox.forget_unsent")
         request_finished.connect(outbox.send_after_response, dispatch_uid="guides.outbox.send_after_response")
+        # What readers see changed: cached pages are keyed by the content version.
+        for model in (Platform, Guide, Prerequisite, Step):
+            post_save.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.save.{model.__name__}")
+            post_delete.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.delete.{model.__name__}")
+        post_delete.connect(content_version.bump, sender=StepReport, dispatch_uid="guides.bump.delete.StepReport")
 
 
 class HelpCenterAdminConfig(admin_apps.AdminConfig):

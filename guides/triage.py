@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from guides import content_version
 from guides.models import StepReport
 from guides.notifications import fix_notice
 from guides.outbox import queue
@@ -22,6 +23,8 @@ def handle(reports: QuerySet[StepReport], status: StepReport.Status, editor) -> 
     with transaction.atomic():
         changed = list(reports.movable_to(status).values_list("pk", flat=True))
         StepReport.objects.filter(pk__in=changed).update(status=status, handled_by=editor, handled_at=timezone.now())
+        if changed:
+            content_version.bump()  # a step's notice to readers may come or go
         if status == StepReport.Status.FIXED:
             _queue_fix_notices(StepReport.objects.filter(pk__in=changed))
     return len(changed)

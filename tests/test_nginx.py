@@ -105,11 +105,12 @@ class Reader:
     def report(self, step_id: int, spoofed_address: str) -> int:
         path = f"{GUIDE}steps/{step_id}/report/"
         _status, page = self.request("GET", path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = f"csrfmiddlewaretoken={token}&problem=renamed&seen_instead=Autre+libell%C3%A9&device=android"
+        submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+        form = f"submission={submission}&problem=renamed&seen_instead=Autre+libell%C3%A9&device=android"
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"https://127.0.0.1:{self.site.https_port}{path}",
+            "Origin": f"https://127.0.0.1:{self.site.https_port}",
+            "Sec-Fetch-Site": "same-origin",
             "X-Forwarded-For": spoofed_address,
         }
         status, _page = self.request("POST", path, form, headers)

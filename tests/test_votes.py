@@ -40,11 +40,13 @@ def test_bad_votes_are_refused(client, htmx, guide, data):
     assert GuideVote.objects.count() == 0
 
 
-def test_voting_refuses_get_csrf_less_posts_and_unpublished_guides(client, platform):
+def test_voting_refuses_get_cross_site_posts_and_unpublished_guides(client, platform):
     guide = make_guide(platform, slug="guide")
     draft = make_guide(platform, slug="draft", status=Guide.Status.DRAFT)
     assert client.get(guide_url(guide, "vote")).status_code == 405
-    assert Client(enforce_csrf_checks=True).post(guide_url(guide, "vote"), {"helpful": "yes"}).status_code == 403
+    assert (
+        client.post(guide_url(guide, "vote"), {"helpful": "yes"}, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    )
     assert client.post(guide_url(draft, "vote"), {"helpful": "yes"}).status_code == 404
     assert client.post("/fr/demo/unknown/vote/", {"helpful": "yes"}).status_code == 404
     assert GuideVote.objects.count() == 0

@@ -14,13 +14,14 @@ from guides.models.content import (
     TracksTranslations,
     TranslatedContent,
 )
-from guides.models.counters import RateLimitCounter
+from guides.models.counters import ContentVersion, RateLimitCounter
 from guides.models.feedback import GuideVote, ReportDigest, StepCompletion, StepReport, StepReportQuerySet
 from guides.models.outbox import OutboxMessage, OutboxMessageQuerySet
 
 __all__ = [
     "READER_LANGUAGES",
     "SOURCE_LANGUAGE",
+    "ContentVersion",
     "Guide",
     "GuideQuerySet",
     "GuideVote",

@@ -1,4 +1,5 @@
-"""Counters behind readers' rate limits (see ``guides.ratelimit``)."""
+"""Counters: readers' rate limits (see ``guides.ratelimit``), and the version of what readers see
+(see ``guides.page_cache``)."""
 
 from django.db import models
 
@@ -12,3 +13,15 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class ContentVersion(models.Model):
+    """One row whose number goes up with every change readers would see. Cached pages are keyed
+    by it: a change shows on the very next request, on every process and host, without telling
+    any cache. It lives in the database, the one store every process shares on any set-up, and
+    goes up in the transaction of the change itself."""
+
+    number = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self):
+        return str(self.number)

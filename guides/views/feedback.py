@@ -16,6 +16,7 @@ from guides.readers import ensure_reader_key, is_new_reader, reader_key
 from guides.views.lookups import published_guide, published_step
 from guides.views.responses import HttpResponseSeeOther, refuse, require_methods, require_post
 from helpcenter.clients import client_fingerprint
+from helpcenter.cross_origin import refuse_cross_origin
 
 VOTES_PER_WINDOW = 30
 NEW_VOTERS_PER_WINDOW = 5  # per address and guide
@@ -30,6 +31,7 @@ def _already_reported(request: HttpRequest, step) -> HttpResponse:
     return render(request, template, context)
 
 
+@refuse_cross_origin
 @vary_on_headers("HX-Request")
 @require_methods("GET", "POST")
 def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id: int) -> HttpResponse:
@@ -78,6 +80,7 @@ def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpRespon
     return render(request, "guides/report.html#report-thanks", context)
 
 
+@refuse_cross_origin
 @vary_on_headers("HX-Request")
 @require_post
 def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:

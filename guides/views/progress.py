@@ -15,6 +15,7 @@ from guides.ratelimit import limit_reached
 from guides.readers import ensure_reader_key
 from guides.views.lookups import published_guide, published_step
 from guides.views.responses import HttpResponseSeeOther, refuse, require_post
+from helpcenter.cross_origin import refuse_cross_origin
 
 TOO_MANY_ACTIONS = gettext_lazy("That was a lot in a short time. Please wait a few minutes and try again.")
 
@@ -26,6 +27,7 @@ def _too_many_actions(request: HttpRequest) -> bool:
     return limit_reached(request, "reader-action", limit=settings.GUIDES_ACTIONS_PER_WINDOW, seconds=window)
 
 
+@refuse_cross_origin
 @vary_on_headers("HX-Request")
 @require_post
 def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id: int) -> HttpResponse:
@@ -56,6 +58,7 @@ def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id
     return render(request, "guides/step_updated.html", context)
 
 
+@refuse_cross_origin
 @vary_on_headers("HX-Request")
 @require_post
 def start_over(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
