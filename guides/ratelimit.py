@@ -11,10 +11,10 @@ a limit is there to stop floods, and a database that cannot count cannot store a
 
 import logging
 import time
+from contextlib import nullcontext
 from datetime import timedelta
 
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -22,6 +22,12 @@ from guides.models import RateLimitCounter
 from helpcenter.clients import client_fingerprint
 
 logger = logging.getLogger(__name__)
+
+_TABLE = RateLimitCounter._meta.db_table
+_COUNT_USE = (
+    f"INSERT INTO {_TABLE} (key, count, expires_at) VALUES (%s, 1, %s) "  # noqa: S608 - no input in the names
+    f"ON CONFLICT (key) DO UPDATE SET count = {_TABLE}.count + 1 RETURNING count"
+)
 
 
 def limit_reached(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
@@ -39,22 +45,17 @@ def first_use(scope: str, key: str, *, seconds: int) -> bool:
 
 
 def _count_use(key: str, seconds: int) -> int | None:
-    """How many uses this one makes in the current window; None when it could not be counted."""
+    """How many uses this one makes in the current window; None when it could not be counted.
+    One statement, whether the window's counter exists yet or not (SQLite 3.35+, PostgreSQL)."""
     window = int(time.time() // seconds)
     key = f"{key}:{window}"[:200]
-    counters = RateLimitCounter.objects.filter(key=key)
+    expires_at = timezone.now() + timedelta(seconds=seconds)
+    # One statement needs no transaction of its own; inside one, a savepoint keeps a failure from
+    # spoiling the caller's.
     try:
-        with transaction.atomic():
-            if not counters.update(count=F("count") + 1):
-                try:
-                    with transaction.atomic():
-                        RateLimitCounter.objects.create(
-                            key=key, count=1, expires_at=timezone.now() + timedelta(seconds=seconds)
-                        )
-                    return 1
-                except IntegrityError:  # another request created it a moment ago
-                    counters.update(count=F("count") + 1)
-            return counters.values_list("count", flat=True).get()
+        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+            cursor.execute(_COUNT_USE, [key, connection.ops.adapt_datetimefield_value(expires_at)])
+            return cursor.fetchone()[0]
     except DatabaseError:
         logger.exception("Could not count a use of %s: let through", key.split(":", 1)[0])
         return None

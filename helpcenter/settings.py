@@ -135,7 +135,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Pages and their parts, per process: enough entries for a catalogue's pages in two languages.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -272,12 +275,16 @@ CONTENT_SECURITY_POLICY = {
 
 # Readers' reports: a notice appears on a step once this many readers have open reports on it.
 # Per window of GUIDES_REPORT_WINDOW_SECONDS, one client may send at most
-# GUIDES_REPORTS_PER_WINDOW reports and GUIDES_ACTIONS_PER_WINDOW other actions (steps marked
-# done or not, start over). The counters live in the database, shared by every process.
+# GUIDES_REPORTS_PER_WINDOW reports and bring GUIDES_NEW_READERS_PER_WINDOW new readers (each
+# action without a reader cookie makes one). The counters live in the database, shared by every
+# process.
 GUIDES_REPORT_NOTICE_READERS = env_int("GUIDES_REPORT_NOTICE_READERS", 2)
 GUIDES_REPORTS_PER_WINDOW = env_int("GUIDES_REPORTS_PER_WINDOW", 5)
-GUIDES_ACTIONS_PER_WINDOW = env_int("GUIDES_ACTIONS_PER_WINDOW", 600)
+GUIDES_NEW_READERS_PER_WINDOW = env_int("GUIDES_NEW_READERS_PER_WINDOW", 300)
 GUIDES_REPORT_WINDOW_SECONDS = env_int("GUIDES_REPORT_WINDOW_SECONDS", 600)
+# How long a shared cache in front (nginx, a CDN) may serve a page readers without cookies get
+# before asking again; the app itself always serves the current version.
+GUIDES_SHARED_CACHE_SECONDS = env_int("GUIDES_SHARED_CACHE_SECONDS", 60)
 
 # Editors: a published guide is due for review when nobody verified it for this many days.
 GUIDES_VERIFY_EVERY_DAYS = env_int("GUIDES_VERIFY_EVERY_DAYS", 90)

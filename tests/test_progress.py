@@ -211,8 +211,8 @@ def test_htmx_refusals_are_fragments_aimed_at_the_alert_region(htmx, guide):
     assert "n&#x27;est plus disponible" in response.content.decode()
 
 
-def test_a_client_acting_far_more_than_a_person_is_slowed_down(guide, settings):
-    settings.GUIDES_ACTIONS_PER_WINDOW = 3
+def test_a_client_bringing_far_more_new_readers_than_people_is_slowed_down(guide, settings):
+    settings.GUIDES_NEW_READERS_PER_WINDOW = 3
     step = guide.steps.first()
     answers = [
         Client(HTTP_ACCEPT_LANGUAGE="en").post(step_url(step, "done", "en"), {"done": "1"}, REMOTE_ADDR="192.0.2.9")
@@ -221,6 +221,10 @@ def test_a_client_acting_far_more_than_a_person_is_slowed_down(guide, settings):
     assert [answer.status_code for answer in answers] == [303, 303, 303, 429]
     assert "Please wait a few minutes" in answers[-1].content.decode()
     assert StepCompletion.objects.count() == 3
+    # A reader who keeps their cookie is not a new reader: never slowed down by others.
+    reader = Client(REMOTE_ADDR="192.0.2.10")
+    for done in "1010":
+        assert reader.post(step_url(step, "done", "en"), {"done": done}).status_code == 303
 
 
 def test_only_actions_that_leave_a_dated_trace_prolong_the_reader_cookie(client, guide):

@@ -15,7 +15,14 @@ from guides.models.content import (
     TranslatedContent,
 )
 from guides.models.counters import ContentVersion, RateLimitCounter
-from guides.models.feedback import GuideVote, ReportDigest, StepCompletion, StepReport, StepReportQuerySet
+from guides.models.feedback import (
+    GuideVote,
+    ReportDigest,
+    StepCompletion,
+    StepCompletionQuerySet,
+    StepReport,
+    StepReportQuerySet,
+)
 from guides.models.outbox import OutboxMessage, OutboxMessageQuerySet
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "ReportDigest",
     "Step",
     "StepCompletion",
+    "StepCompletionQuerySet",
     "StepQuerySet",
     "StepReport",
     "StepReportQuerySet",

@@ -209,11 +209,6 @@ class Guide(TracksTranslations, TranslatedContent):
         lock(self)
         save_in_order(self.steps.all(), ordered=list(self.steps.order_by("position")))
 
-    def reset_progress(self, reader_key: str) -> None:
-        from guides.models.feedback import StepCompletion  # which refers to this module's models
-
-        StepCompletion.objects.filter(reader_key=reader_key, step__guide=self).delete()
-
 
 class Ordered(models.Model):
     """A child kept at positions 1..n within its guide (see ``guides.ordering``)."""
@@ -305,12 +300,6 @@ class Step(Ordered, TracksTranslations, TranslatedContent):
     @property
     def body_html(self):
         return render_markdown(self.body)
-
-    def mark_done(self, reader_key: str) -> None:
-        self.completions.get_or_create(reader_key=reader_key)
-
-    def mark_not_done(self, reader_key: str) -> None:
-        self.completions.filter(reader_key=reader_key).delete()
 
     def has_open_report_from(self, reader_key: str | None) -> bool:
         return bool(reader_key) and self.reports.open().filter(reader_key=reader_key).exists()

@@ -9,12 +9,23 @@ from modeltranslation.utils import build_localized_fieldname
 from guides.models.content import READER_LANGUAGES, SOURCE_LANGUAGE, Guide, Step
 
 
+class StepCompletionQuerySet(models.QuerySet):
+    def record(self, reader_key: str, step_id: int, done: bool) -> None:
+        """Mark a step done or not done for a reader, in one query either way (again: no change)."""
+        if done:
+            self.bulk_create([StepCompletion(reader_key=reader_key, step_id=step_id)], ignore_conflicts=True)
+        else:
+            self.filter(reader_key=reader_key, step_id=step_id).delete()
+
+
 class StepCompletion(models.Model):
     """A reader ticked a step off. Readers are anonymous: ``reader_key`` lives in their cookie."""
 
     reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="completions", verbose_name=_("step"))
     created_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    objects = StepCompletionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reader_key", "step"], name="one_completion_per_reader_step")]

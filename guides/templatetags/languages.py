@@ -20,8 +20,10 @@ class LanguageLink:
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[LanguageLink]:
+    """``page_path`` in the context names the page when the request is not for it (a cached
+    page built while answering an action); otherwise the request's own address."""
     request = context.get("request")
-    path = request.get_full_path() if request else "/"
+    path = context.get("page_path") or (request.get_full_path() if request else "/")
     current = get_language()
     return [
         LanguageLink(code, get_language_info(code)["name_local"], translate_url(path, code), code == current)

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from guides import content_version
 from guides.forms import GuideVoteForm, StepReportForm
 from guides.models import GuideVote
 from guides.ratelimit import first_use, limit_reached
@@ -70,6 +71,8 @@ def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpRespon
     try:
         with transaction.atomic():
             report.save()
+            if step.reports.open().values("reader_key").distinct().count() == settings.GUIDES_REPORT_NOTICE_READERS:
+                content_version.bump()  # enough readers now: every page of the guide shows the notice
     except IntegrityError:  # the same form sent twice, or a second tab, a moment ago
         return _already_reported(request, step)
     thanks = _("Thank you: your report reached the editors.")
@@ -86,7 +89,7 @@ def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpRespon
 def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
     guide = published_guide(platform_slug, guide_slug)
     form = GuideVoteForm(request.POST)
-    context = {"guide": guide, "platform": guide.platform, "vote_form": form}
+    context = {"guide_url": guide.get_absolute_url(), "vote_form": form}
     if not form.is_valid():
         if request.htmx:
             return render(request, "guides/guide.html#vote", context, status=422)
@@ -100,7 +103,7 @@ def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpRespo
     context["voted"] = True
     if not request.htmx:
         messages.success(request, _("Thank you for your answer."))
-        return HttpResponseSeeOther(f"{guide.get_absolute_url()}#vote")
+        return HttpResponseSeeOther(f"{context['guide_url']}#vote")
     return render(request, "guides/guide.html#vote", context)
 
 

@@ -1,11 +1,21 @@
-"""Public pages: the home page, a platform's guides and a guide."""
+"""Public pages: the home page, a platform's guides and a guide.
+
+Readers without cookies of ours all get the same bytes, cached whole by content version
+(``guides.page_cache``); a reader with progress gets the guide page put together from cached
+parts (``guides.guide_page``). Staff preview unpublished guides, rendered for them alone.
+"""
+
+from collections.abc import Callable
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from guides import content_version, guide_page, page_cache
 from guides.forms import GuideVoteForm
 from guides.models import Guide, GuideVote, Platform
 from guides.progress import progress_of_loaded, steps_for_reader
@@ -18,43 +28,69 @@ def _published_guides():
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    platforms = (
-        Platform.objects.filter(guides__status=Guide.Status.PUBLISHED)
-        .distinct()
-        .prefetch_related(Prefetch("guides", queryset=_published_guides(), to_attr="published_guides"))
-    )
-    return render(request, "guides/home.html", {"platforms": platforms})
+    def build() -> str:
+        platforms = (
+            Platform.objects.filter(guides__status=Guide.Status.PUBLISHED)
+            .distinct()
+            .prefetch_related(Prefetch("guides", queryset=_published_guides(), to_attr="published_guides"))
+        )
+        return render_to_string("guides/home.html", {"platforms": platforms}, request=request)
+
+    return _list_page(request, build)
 
 
 @require_safe
 def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    platform = get_object_or_404(Platform, slug=platform_slug)
-    guides = list(_published_guides().filter(platform=platform))
-    if not guides:
-        # Until one of its guides is published, a platform is not public either.
-        raise Http404
-    return render(request, "guides/platform.html", {"platform": platform, "guides": guides})
+    def build() -> str:
+        platform = get_object_or_404(Platform, slug=platform_slug)
+        guides = list(_published_guides().filter(platform=platform))
+        if not guides:
+            # Until one of its guides is published, a platform is not public either.
+            raise Http404
+        return render_to_string("guides/platform.html", {"platform": platform, "guides": guides}, request=request)
+
+    return _list_page(request, build)
 
 
 @require_safe
 def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
-    # Staff preview any guide exactly as readers will see it; readers only get published ones.
-    may_preview = request.user.is_staff and request.user.has_perm("guides.view_guide")
-    guides = Guide.objects.select_related("platform") if may_preview else _published_guides()
-    guide = get_object_or_404(guides.prefetch_related("prerequisites"), platform__slug=platform_slug, slug=guide_slug)
+    version = content_version.current()
+    skeleton = guide_page.skeleton(request, version, platform_slug, guide_slug)
+    if skeleton is None:
+        return _preview(request, platform_slug, guide_slug)
+    if page_cache.is_shared(request):
+        build = lambda: guide_page.page(request, skeleton, guide_page.NOBODY)  # noqa: E731
+        return page_cache.shared_page(request, skeleton.key("page", skeleton.guide_id), build)
+    state = guide_page.reader_state(skeleton, reader_key(request))
+    return page_cache.own_page(request, guide_page.page(request, skeleton, state))
+
+
+def _list_page(request: HttpRequest, build: Callable[[], str]) -> HttpResponse:
+    if not page_cache.is_shared(request):
+        return page_cache.own_page(request, build())
+    key = ":".join(("guides", "page", str(content_version.current()), get_language(), request.path))
+    return page_cache.shared_page(request, key, build)
+
+
+def _preview(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
+    """A guide that is not published, as readers will see it, for staff only."""
+    if not (request.user.is_staff and request.user.has_perm("guides.view_guide")):
+        raise Http404
+    guides = Guide.objects.select_related("platform").prefetch_related("prerequisites")
+    guide = get_object_or_404(guides, platform__slug=platform_slug, slug=guide_slug)
     reader = reader_key(request)
     steps = steps_for_reader(guide, reader)
     context = {
         "guide": guide,
         "platform": guide.platform,
+        "guide_url": guide.get_absolute_url(),
         "steps": steps,
         "progress": progress_of_loaded(steps),
         "vote": GuideVote.objects.filter(guide=guide, reader_key=reader).first() if reader else None,
         "vote_form": GuideVoteForm(),
-        "preview": not guide.is_published,
+        "preview": True,
     }
     response = render(request, "guides/guide.html", context)
-    if context["preview"]:
-        patch_cache_control(response, private=True, no_store=True)
-        response["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,0 +1,198 @@
+"""The guide page, put together from cached parts instead of rendered for each reader.
+
+A guide page is the same for every reader but for four parts, the template's slots: the flash
+message, the progress bar, each step (done or not, changed since) and "Did this guide help?".
+The rest, the skeleton, is rendered once per content version and language and cached, with
+what the parts need to know of the steps (order, number, when each last changed). Each part is
+cached too, by version, language and the reader's state of it. A reader's page, or the answer
+to one of their actions, is then a few queries and cache reads, however long the guide.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from guides.forms import GuideVoteForm
+from guides.models import Guide, GuideVote, Step, StepCompletion
+from guides.page_cache import TIMEOUT, is_shared
+from guides.progress import ReaderProgress
+from guides.templatetags.slots import MARKER
+
+_SLOT = re.compile(MARKER.format(r"(\w+)"))
+_NOT_PUBLISHED = "not published"
+TEMPLATE = "guides/guide.html"
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """What a step's part needs to know of it without loading it."""
+
+    pk: int
+    position: int
+    updated_at: datetime
+
+    @property
+    def anchor(self) -> str:
+        return f"step-{self.pk}"
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    version: int
+    language: str
+    guide_id: int
+    guide_url: str
+    pieces: tuple[str, ...]  # HTML, slot name, HTML, slot name, ..., HTML
+    steps: tuple[StepFacts, ...]
+
+    def step(self, pk: int) -> StepFacts | None:
+        return next((facts for facts in self.steps if facts.pk == pk), None)
+
+    def assemble(self, parts: dict[str, str]) -> str:
+        return "".join(parts.get(piece, "") if odd else piece for odd, piece in _alternating(self.pieces))
+
+    def key(self, *parts) -> str:
+        return ":".join(map(str, ("guides", *parts, self.version, self.language)))
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    """Where one reader is in one guide: when they marked each step done, and their vote."""
+
+    done_at: dict[int, datetime]
+    helpful: bool | None = None
+
+    def progress(self, skeleton: Skeleton) -> ReaderProgress:
+        remaining = [facts for facts in skeleton.steps if facts.pk not in self.done_at]
+        total = len(skeleton.steps)
+        return ReaderProgress(total=total, done=total - len(remaining), next_step=next(iter(remaining), None))
+
+    def changed_since_done(self, facts: StepFacts) -> bool:
+        return facts.pk in self.done_at and facts.updated_at > self.done_at[facts.pk]
+
+
+NOBODY = ReaderState(done_at={})
+
+
+def skeleton(request: HttpRequest, version: int, platform_slug: str, guide_slug: str) -> Skeleton | None:
+    """The published guide's skeleton at ``version``, in the active language; None when there
+    is no such published guide (remembered too, until the next version)."""
+    key = ":".join(("guides", "skeleton", str(version), get_language(), platform_slug, guide_slug))
+    found = cache.get(key)
+    if found is None:
+        found = _build(request, version, platform_slug, guide_slug) or _NOT_PUBLISHED
+        cache.set(key, found, TIMEOUT)
+    return found if isinstance(found, Skeleton) else None
+
+
+def reader_state(skeleton: Skeleton, reader_key: str | None, with_vote: bool = True) -> ReaderState:
+    """One query for the steps a reader marked done, one more for their vote; none without a key."""
+    if not reader_key:
+        return NOBODY
+    step_ids = [facts.pk for facts in skeleton.steps]
+    done_at = StepCompletion.objects.filter(reader_key=reader_key, step_id__in=step_ids)
+    helpful = None
+    if with_vote:
+        vote = GuideVote.objects.filter(guide_id=skeleton.guide_id, reader_key=reader_key)
+        helpful = vote.values_list("helpful", flat=True).first()
+    return ReaderState(done_at=dict(done_at.values_list("step_id", "created_at")), helpful=helpful)
+
+
+def page(request: HttpRequest, skeleton: Skeleton, state: ReaderState) -> str:
+    parts = {
+        "progress": progress_part(skeleton, state),
+        "steps": "".join(step_parts(skeleton, skeleton.steps, state)),
+        "vote": vote_part(skeleton, state),
+    }
+    if not is_shared(request):
+        parts["flash"] = render_to_string("base.html#flash", {"messages": messages.get_messages(request)})
+    return skeleton.assemble(parts)
+
+
+def step_parts(
+    skeleton: Skeleton, steps: tuple[StepFacts, ...], state: ReaderState, autofocus_first: bool = False
+) -> list[str]:
+    """The parts of ``steps`` for this reader, in order, from one cache read (and, for those
+    not cached yet, one query)."""
+    flags = {facts.pk: _flags(state, facts, autofocus_first and index == 0) for index, facts in enumerate(steps)}
+    keys = {pk: skeleton.key("step", pk, *map(int, step_flags)) for pk, step_flags in flags.items()}
+    found = cache.get_many(keys.values())
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        loaded = Step.objects.filter(pk__in=missing).with_open_report_readers()
+        found.update(_render_steps(skeleton, {step: flags[step.pk] for step in loaded}))
+    return [found[keys[facts.pk]] for facts in steps]
+
+
+def _flags(state: ReaderState, facts: StepFacts, autofocus: bool) -> tuple[bool, bool, bool]:
+    return facts.pk in state.done_at, state.changed_since_done(facts), autofocus
+
+
+def _render_steps(skeleton: Skeleton, steps: dict[Step, tuple[bool, bool, bool]]) -> dict[str, str]:
+    """Render and cache the parts of these loaded steps (with their open report readers)."""
+    rendered = {}
+    for step, (done, changed, autofocus) in steps.items():
+        step.is_done, step.changed_since_done, step.autofocus = done, changed, autofocus
+        step.flagged_by_readers = step.open_report_readers >= settings.GUIDES_REPORT_NOTICE_READERS
+        key = skeleton.key("step", step.pk, int(done), int(changed), int(autofocus))
+        rendered[key] = render_to_string(f"{TEMPLATE}#step", {"step": step, "guide_url": skeleton.guide_url})
+    cache.set_many(rendered, TIMEOUT)
+    return rendered
+
+
+def progress_part(skeleton: Skeleton, state: ReaderState, out_of_band: bool = False) -> str:
+    if not skeleton.steps:
+        return ""
+    progress = state.progress(skeleton)
+    next_pk = progress.next_step.pk if progress.next_step else 0
+    key = skeleton.key("progress", skeleton.guide_id, progress.done, next_pk, int(out_of_band))
+    return _cached(key, f"{TEMPLATE}#progress", progress=progress, oob=out_of_band, guide_url=skeleton.guide_url)
+
+
+def vote_part(skeleton: Skeleton, state: ReaderState, just_voted: bool = False) -> str:
+    answer = "thanks" if just_voted else {None: "ask", True: "helped", False: "did-not-help"}[state.helpful]
+    vote = None if state.helpful is None else SimpleNamespace(helpful=state.helpful)
+    context = {"vote": vote, "voted": just_voted, "vote_form": GuideVoteForm(), "guide_url": skeleton.guide_url}
+    return _cached(skeleton.key("vote", skeleton.guide_id, answer), f"{TEMPLATE}#vote", **context)
+
+
+def _cached(key: str, template: str, **context) -> str:
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, context)
+        cache.set(key, html, TIMEOUT)
+    return html
+
+
+def _build(request: HttpRequest, version: int, platform_slug: str, guide_slug: str) -> Skeleton | None:
+    guides = Guide.objects.published().select_related("platform").prefetch_related("prerequisites")
+    guide = guides.filter(platform__slug=platform_slug, slug=guide_slug).first()
+    if guide is None:
+        return None
+    steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
+    guide_url = guide.get_absolute_url()
+    context = {
+        "guide": guide,
+        "platform": guide.platform,
+        "steps": steps,
+        "skeleton": True,
+        "page_path": guide_url,
+        "guide_url": guide_url,
+    }
+    html = render_to_string(TEMPLATE, context, request=request)
+    facts = tuple(StepFacts(step.pk, step.position, step.updated_at) for step in steps)
+    built = Skeleton(version, get_language(), guide.pk, guide_url, tuple(_SLOT.split(html)), facts)
+    _render_steps(built, {step: (False, False, False) for step in steps})  # loaded already: the next page needs them
+    return built
+
+
+def _alternating(pieces: tuple[str, ...]):
+    return ((index % 2 == 1, piece) for index, piece in enumerate(pieces))
