@@ -93,9 +93,10 @@ def _respond(request: HttpRequest, page: CachedPage, cache_control: str) -> Http
 
 def _encoded(request: HttpRequest, page: CachedPage) -> tuple[str | None, bytes]:
     accepted = _accepted_encodings(request.headers.get("Accept-Encoding", ""))
-    if "br" in accepted:
-        return "br", page.brotli or brotli.compress(page.body, quality=4)
+    if "br" in accepted and page.brotli:
+        return "br", page.brotli
     if "gzip" in accepted:
+        # A page compressed for one reader: gzip's fast levels cost less than Brotli's.
         return "gzip", page.gzip or gzip.compress(page.body, compresslevel=5, mtime=0)
     return None, page.body
 

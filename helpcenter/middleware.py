@@ -1,4 +1,6 @@
-"""Site-wide request hardening: requests that no view could handle safely get a readable 400.
+"""Site-wide middleware: request hardening, and the Content-Security-Policy header.
+
+Requests that no view could handle safely get a readable 400:
 
 - NUL (\\x00) in the path, a query parameter or a cookie: PostgreSQL text cannot hold it, so a
   filter such as ``?status=%00`` or a forged session cookie would fail with a 500 deep in the ORM.
@@ -9,8 +11,13 @@
   numbered rows): Django's admin would fail with a 500 filtering on it.
 """
 
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from guides.views.responses import refuse
@@ -44,3 +51,23 @@ def _holds_null_character(request) -> bool:
         or any("\x00" in value for value in request.GET.values())
         or any("\x00" in name or "\x00" in value for name, value in request.COOKIES.items())
     )
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the header built once per process: it builds it again for
+    every response, and ours only changes with the settings (no nonces, no per-view policies,
+    no report-only policy)."""
+
+    @cached_property
+    def _policy(self) -> tuple[str, str, tuple[str, ...]]:
+        exempt = tuple(getattr(settings, "CONTENT_SECURITY_POLICY", {}).get("EXCLUDE_URL_PREFIXES", ()))
+        return build_policy(), build_policy(report_only=True), exempt
+
+    def process_response(self, request, response):
+        policy, report_only, exempt = self._policy
+        customised = any(hasattr(response, f"_csp_{part}") for part in ("config", "update", "replace", "exempt"))
+        if customised or report_only or getattr(request, "_csp_nonce", None):
+            return super().process_response(request, response)
+        if policy and HEADER not in response and not request.path_info.startswith(exempt):
+            response[HEADER] = policy
+        return response

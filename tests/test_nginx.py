@@ -28,6 +28,13 @@ GUIDE = "/fr/tiktok/dissocier-tiktok-for-business/"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 OPENSSL = shutil.which("openssl")
 REPORTS_PER_WINDOW = 2
+SHARED_CACHE_SECONDS = 2
+RENAME_THE_GUIDE = """
+from guides.models import Guide
+guide = Guide.objects.get(slug="dissocier-tiktok-for-business")
+guide.title_fr = "Guide renamed"
+guide.save()
+"""
 SCREENSHOT = b"\x89PNG\r\n\x1a\n not really a screenshot"
 
 pytestmark = pytest.mark.skipif(
@@ -98,6 +105,7 @@ class Reader:
             response = connection.getresponse()
             for header in response.headers.get_all("Set-Cookie") or []:
                 self.cookies.load(header)
+            self.last_headers = response.headers
             return response.status, response.read().decode()
         finally:
             connection.close()
@@ -132,6 +140,8 @@ def site_file(tmp: Path, http_port: int, https_port: int) -> str:
         "/etc/letsencrypt/live/help.example.org/fullchain.pem": f"{tmp}/cert.pem",
         "/etc/letsencrypt/live/help.example.org/privkey.pem": f"{tmp}/key.pem",
         "alias /srv/helpcenter/media/;": f"alias {tmp}/media/;",
+        "alias /srv/helpcenter/staticfiles/;": f"alias {tmp}/static/;",
+        "proxy_cache_path /var/cache/nginx/helpcenter": f"proxy_cache_path {tmp}/cache",
     }.items():
         assert fill_in in text, f"deploy/nginx.conf no longer has {fill_in!r}: update this test"
         text = text.replace(fill_in, value)
@@ -174,6 +184,7 @@ def site(tmp_path_factory):
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "GUIDES_REPORTS_PER_WINDOW": str(REPORTS_PER_WINDOW),
+        "GUIDES_SHARED_CACHE_SECONDS": str(SHARED_CACHE_SECONDS),
     }
     python = [sys.executable, "manage.py"]
     setup = [
@@ -199,6 +210,7 @@ def site(tmp_path_factory):
         )  # fmt: skip
     nginx = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")])
     site = Site(http_port, https_port)
+    site.environment = env
     try:
         wait_until_healthy(site, [gunicorn, nginx], tmp)
         yield site
@@ -216,13 +228,15 @@ def test_it_serves_the_seeded_guide_compressed(site):
     assert "camera=()" in response.headers["Permissions-Policy"]
 
 
-def test_it_serves_static_files_through_whitenoise(site):
+def test_it_serves_static_files_itself_for_a_year(site):
     _response, page = site.get(GUIDE)
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page.decode()).group(1)
-    response, body = site.get(stylesheet)
+    response, body = site.get(stylesheet, headers={"Accept-Encoding": "gzip"})
     assert response.status == 200
     assert response.headers["Content-Type"].startswith("text/css")
-    assert body
+    assert response.headers["Content-Encoding"] == "gzip"  # the .gz copy collectstatic wrote
+    assert "max-age=315360000" in response.headers["Cache-Control"]
+    assert gzip.decompress(body)
 
 
 def test_it_serves_uploads_from_the_media_folder(site):
@@ -265,3 +279,38 @@ def test_the_app_knows_clients_by_the_address_nginx_appends_not_the_one_they_sen
     assert sent == [303] * REPORTS_PER_WINDOW + [429]
     # Another machine (another loopback address) is another client, with a window of its own.
     assert Reader(site, source="127.0.0.2").report(step_ids[3], "198.51.100.1") == 303
+
+
+def test_it_keeps_the_pages_readers_without_cookies_get(site):
+    site.get(GUIDE, headers={"Accept-Encoding": "gzip"})
+    response, body = site.get(GUIDE, headers={"Accept-Encoding": "gzip, deflate"})
+    assert response.headers["X-Cache-Status"] == "HIT"
+    assert response.headers["Content-Encoding"] == "gzip" and b"TikTok" in gzip.decompress(body)
+    plain, body = site.get(GUIDE)  # another encoding: another copy, not the compressed one
+    assert "Content-Encoding" not in plain.headers and b"TikTok" in body
+
+
+def test_a_reader_with_progress_always_reaches_the_app(site):
+    _response, page = site.get(GUIDE)
+    first_step = re.search(r'id="done-(\d+)"', page.decode()).group(1)
+    reader = Reader(site, source="127.0.0.3")
+    same_origin = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
+    assert reader.request("POST", f"{GUIDE}steps/{first_step}/done/", "done=1", same_origin)[0] == 303
+    for _ in range(2):
+        status, page = reader.request("GET", GUIDE)
+        assert status == 200
+        assert reader.last_headers["X-Cache-Status"] == "BYPASS"
+        assert 'value="1" aria-labelledby="progress-label"' in page
+
+
+def test_an_editors_change_shows_once_the_shared_cache_time_is_over(site):
+    site.get(GUIDE)
+    assert site.get(GUIDE)[0].headers["X-Cache-Status"] == "HIT"
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", f"{RENAME_THE_GUIDE}"],
+        cwd=ROOT, env=site.environment, check=True, capture_output=True,
+    )  # fmt: skip
+    changed = time.monotonic()
+    while b"Guide renamed" not in site.get(GUIDE)[1]:
+        assert time.monotonic() - changed < SHARED_CACHE_SECONDS + 2, "still the old page"
+        time.sleep(0.2)
