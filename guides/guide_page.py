@@ -11,6 +11,7 @@ to one of their actions, is then a few queries and cache reads, however long the
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from guides.forms import GuideVoteForm
 from guides.models import Guide, GuideVote, Step, StepCompletion
@@ -155,14 +157,37 @@ def _flags(state: ReaderState, facts: StepFacts, autofocus: bool) -> tuple[bool,
     return facts.pk in state.done_at, state.changed_since_done(facts), autofocus
 
 
+@lru_cache(maxsize=len(settings.LANGUAGES))
+def _step_labels(language: str) -> dict[str, str]:
+    return {name: str(label) for name, label in _STEP_LABELS.items()}
+
+
+def step_labels() -> dict[str, str]:
+    """The words of every step, in the active language, looked up once per process."""
+    return _step_labels(get_language())
+
+
+_STEP_LABELS = {
+    "step": _("Step"),
+    "step_lower": _("step"),
+    "done": _("Done"),
+    "mark_done": _("Mark as done"),
+    "mark_not_done": _("Mark as not done"),
+    "report": _("This step doesn't match the app"),
+    "flagged": _("Readers reported that this step may have changed in the app. Editors are checking it."),
+    "changed": _("This step changed since you marked it done: have a look again."),
+}
+
+
 def _render_steps(skeleton: Skeleton, steps: dict[Step, tuple[bool, bool, bool]]) -> dict[str, str]:
     """Render and cache the parts of these loaded steps (with their open report readers)."""
+    context = {"guide_url": skeleton.guide_url, "labels": step_labels()}
     rendered = {}
     for step, (done, changed, autofocus) in steps.items():
         step.is_done, step.changed_since_done, step.autofocus = done, changed, autofocus
         step.flagged_by_readers = step.open_report_readers >= settings.GUIDES_REPORT_NOTICE_READERS
         key = skeleton.key("step", step.pk, int(done), int(changed), int(autofocus))
-        rendered[key] = render_to_string(f"{TEMPLATE}#step", {"step": step, "guide_url": skeleton.guide_url})
+        rendered[key] = render_to_string(f"{TEMPLATE}#step", {**context, "step": step})
     cache.set_many(rendered, TIMEOUT)
     return rendered
 

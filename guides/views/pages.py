@@ -88,6 +88,7 @@ def _preview(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpR
         "progress": progress_of_loaded(steps),
         "vote": GuideVote.objects.filter(guide=guide, reader_key=reader).first() if reader else None,
         "vote_form": GuideVoteForm(),
+        "labels": guide_page.step_labels(),
         "preview": True,
     }
     response = render(request, "guides/guide.html", context)
