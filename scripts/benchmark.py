@@ -121,15 +121,30 @@ class Server:
 
     def worker_rss_mib(self) -> list[float]:
         """Resident memory of each worker (the master's children), from /proc."""
-        sizes = []
-        for status in Path("/proc").glob("[0-9]*/status"):
+        return sorted(int(status["VmRSS"].split()[0]) / 1024 for status in self._workers() if "VmRSS" in status)
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers."""
+        pids = [str(self.process.pid), *(status["Pid"].strip() for status in self._workers())]
+        ticks = 0
+        for pid in pids:
             try:
-                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a worker that ended meanwhile
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def _workers(self) -> list[dict[str, str]]:
+        found = []
+        for path in Path("/proc").glob("[0-9]*/status"):
+            try:
+                status = dict(line.split(":", 1) for line in path.read_text().splitlines() if ":" in line)
             except OSError:  # a process that ended meanwhile
                 continue
-            if fields.get("PPid", "").strip() == str(self.process.pid) and "VmRSS" in fields:
-                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
-        return sorted(sizes)
+            if status.get("PPid", "").strip() == str(self.process.pid):
+                found.append(status)
+        return found
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -481,6 +496,29 @@ def time_pair(server: Server, case: Case, args: argparse.Namespace, scratch: Pat
     return real, bare
 
 
+class OtherLoad:
+    """The share of the machine's CPU that went to processes other than the benchmark's (its own,
+    wrk's, gunicorn's) while timing: figures from a busy machine are noisy, and say so."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.start = self._sample()
+
+    def share(self) -> float:
+        (busy, total, ours), (busy0, total0, ours0) = self._sample(), self.start
+        seconds_per_tick = 1 / os.sysconf("SC_CLK_TCK")
+        others = (busy - busy0) * seconds_per_tick - (ours - ours0)
+        return max(0.0, others / ((total - total0) * seconds_per_tick or 1))
+
+    def _sample(self) -> tuple[int, int, float]:
+        user, nice, system, idle, iowait, _irq, _softirq, steal = map(
+            int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+        )
+        mine = os.times()  # this process, and the wrk runs it waited for
+        ours = mine.user + mine.system + mine.children_user + mine.children_system + self.server.cpu_seconds()
+        return user + nice + system + steal, user + nice + system + steal + idle + iowait, ours
+
+
 # --- a first visit -------------------------------------------------------------------------------
 
 
@@ -525,7 +563,7 @@ def first_visit(server: Server, path: str) -> list[tuple[str, str, int]]:
 # --- the report ------------------------------------------------------------------------------------
 
 
-def report(results, downloads, rss_start, rss_end, args) -> str:
+def report(results, downloads, rss_start, rss_end, busy, args) -> str:
     lines = [
         "| case | req/s | bare req/s | ratio | target | p50 ms | p99 ms | bytes | bytes sent | SQL |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -553,7 +591,8 @@ def report(results, downloads, rss_start, rss_end, args) -> str:
         f"- {cores} cores ({_cpu_model()}), Python {platform.python_version()}; gunicorn {args.workers} sync "
         f"workers, SQLite, debug off; wrk {args.threads} threads, {args.connections} connections, "
         f"`Accept-Encoding: {BROWSER_ACCEPT_ENCODING}`; {args.rounds} interleaved round(s) of {args.seconds} s "
-        f"per case after {args.warmup} s of warm-up; medians of the rounds.",
+        f"per case after {args.warmup} s of warm-up; medians of the rounds. Other processes used "
+        f"{busy:.0%} of the CPU meanwhile.",
     ]
     return "\n".join(lines)
 
@@ -597,18 +636,22 @@ def run(args: argparse.Namespace) -> None:
             queries = count_queries(env, server, cases)
             downloads = first_visit(server, TIKTOK_PATH)
             results = []
+            other_load = OtherLoad(server)
             for case in cases:
                 progress(f"{case.name}: {case.method} {case.path}")
                 real, bare = time_pair(server, case, args, scratch)
                 results.append(Result(case, sizes[case.slug], queries[case.slug], real, bare))
             rss_end = server.worker_rss_mib()
+            busy = other_load.share()
         finally:
             server.stop()
         probe = f"Not Found: {urlsplit(SEARCH).path}"  # the search probe's, while search does not exist
         logged = "\n".join(line for line in server.log.read_text().splitlines() if line.strip() != probe)
         if logged.strip():
             progress(f"gunicorn logged:\n{logged[-3000:]}")
-    print(report(results, downloads, rss_start, rss_end, args))
+    if busy > 0.1:
+        progress(f"warning: other processes used {busy:.0%} of the CPU while timing: expect noisy figures")
+    print(report(results, downloads, rss_start, rss_end, busy, args))
 
 
 def count_queries(env: dict[str, str], server: Server, cases: list[Case]) -> dict[str, int | None]:
