@@ -343,7 +343,7 @@ def _csrf_token(html: str) -> str | None:
 
 def measured_cases(server: Server, guides: dict[str, list[int]], reader: Reader) -> list[Case]:
     """Every case timed against its bare twin: new pages are added here. Targets are the ratios
-    the reader pages' speed work aims for (DESIGN 6b)."""
+    the reader pages' speed work aims for."""
     toggled = guides[TIKTOK_PATH][STEPS_DONE - 1]
     cases = [
         Case("home (fr)", "home", "/fr/"),
@@ -361,7 +361,7 @@ def measured_cases(server: Server, guides: dict[str, list[int]], reader: Reader)
             target=0.25,
         ),
     ]
-    # Search (DESIGN 6c), measured once its route exists: before that the address is a 404.
+    # Search, measured once its route exists: until then the address is a 404.
     if server.request("GET", SEARCH).status == 200:
         cases.append(Case("search “tiktok” (fr)", "search", SEARCH))
     else:
