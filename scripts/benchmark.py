@@ -4,13 +4,14 @@ What it measures. Each case (the home page; a guide of 7, 100 and 300 steps read
 the 7-step guide read by a reader with progress; the htmx toggle of a step; search once it
 exists) is timed against its *bare twin*: a view that returns exactly the bytes the case
 returned, with its status and content type, served by the same gunicorn through the same
-middleware (``scripts/benchmark_urls.py``). The ratio of their requests per second says what
-share of the cheapest possible answer a page keeps: 1.0 would be a page that costs nothing
-beyond sending its bytes, 0.1 a page ten times as costly. It also prints, per case, the p50/p99
+middleware (``scripts/benchmark_urls.py``). The ratio of their requests per second is the
+measure: 1.0 would be a page that costs nothing beyond sending its bytes, 0.1 a page that costs
+ten times that. It also prints, per case, the p50/p99
 latency, the bytes (uncompressed, and as sent to a browser that accepts gzip and Brotli) and the
 SQL queries per request; the bytes a first visit to the 7-step guide downloads (its HTML, and
 every stylesheet and script it links, compressed as a browser gets them); the gunicorn workers'
-memory; and the machine's core count. The summary on standard output is Markdown, ready to
+memory; the machine's core count, and the share of its CPU other processes took while timing.
+The summary on standard output is Markdown, ready to
 paste in the README; progress goes to standard error.
 
 How. A throw-away SQLite database (migrations seed the 7-step TikTok guide; guides of 100 and
