@@ -39,8 +39,11 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Measures with wrk (Debian's package), installed only when missing. Flags go through
+# BENCHMARK_FLAGS, e.g. make benchmark BENCHMARK_FLAGS="--rounds 5 --seconds 5".
 benchmark: setup
-	$(BIN)/python scripts/benchmark.py
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python scripts/benchmark.py $(BENCHMARK_FLAGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
