@@ -63,7 +63,7 @@ LONG_GUIDES = {100: "cent-etapes", 300: "trois-cents-etapes"}  # step count: slu
 SEARCH = "/fr/search/?q=tiktok"
 STEPS_DONE = 3  # by the reader with progress; the toggle marks the last of them done again
 # Settings that refuse a client's traffic past a rate; the benchmark's own must never be refused.
-RATE_LIMITS = ("GUIDES_ACTIONS_PER_WINDOW", "GUIDES_REPORTS_PER_WINDOW", "DJANGO_LOGIN_ATTEMPTS_PER_WINDOW")
+RATE_LIMITS = ("GUIDES_NEW_READERS_PER_WINDOW", "GUIDES_REPORTS_PER_WINDOW", "DJANGO_LOGIN_ATTEMPTS_PER_WINDOW")
 
 
 class BenchmarkError(Exception):
