@@ -1,14 +1,20 @@
-"""The version of what readers see: one number, read by every cached page, raised by every change.
+"""The version of what readers see: one number, read by every cached page, changed by every change.
 
-Saving or deleting a platform, guide, prerequisite or step raises it (signals, connected in
-``apps.py``), so do the few writes that bypass signals (positions renumbered, reports triaged),
-and a reader's report when it makes a step's notice appear. It is raised in the transaction of
-the change: a page rendered before the change is committed is keyed by the old number, one
-rendered after by the new one, on every process and host.
+Saving or deleting a platform, guide, prerequisite or step changes it (signals, connected in
+``apps.py``), so do the few writes that bypass signals (reports triaged) and a reader's report
+when it makes a step's notice appear. It changes in the transaction of the change: a page
+rendered before the change is committed is keyed by the old number, one rendered after by the
+new one, on every process and host.
+
+Each new number is drawn at random rather than counted up: a number then names one state of the
+content for good. A database restored from a backup brings back a number together with the
+content it named, so pages cached under it are still right; a counter would hand out old numbers
+again for new content.
 """
 
+import secrets
+
 from django.db import connection
-from django.db.models import F
 
 from guides.models import ContentVersion
 
@@ -24,6 +30,7 @@ def current() -> int:
 
 
 def bump(**kwargs) -> None:
-    """Raise the number (also a signal receiver, hence ``kwargs``)."""
-    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 2})
+    """Change the number (also a signal receiver, hence ``kwargs``)."""
+    number = secrets.randbits(63)
+    if not ContentVersion.objects.filter(pk=1).update(number=number):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"number": number})

@@ -24,6 +24,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 from guides import readers
 
@@ -59,12 +60,31 @@ def is_shared(request: HttpRequest) -> bool:
 
 def shared_page(request: HttpRequest, key: str, build: Callable[[], str]) -> HttpResponse:
     """The cached page at ``key`` (which must name the content version), built if missing."""
-    page = cache.get(key)
+    page = _recent.get(key)
     if page is None:
-        page = CachedPage.of(build())
-        cache.set(key, page, TIMEOUT)
+        page = cache.get(key)
+        if page is None:
+            page = CachedPage.of(build())
+            cache.set(key, page, TIMEOUT)
+        _remember(key, page)
     control = f"public, max-age=0, s-maxage={settings.GUIDES_SHARED_CACHE_SECONDS}"
     return _respond(request, page, control)
+
+
+def shared_page_key(request: HttpRequest, version: int) -> str:
+    return ":".join(("guides", "page", str(version), get_language(), request.path))
+
+
+# The pages this process served last, as objects: a page of a given version never changes, so
+# it need not be read (and unpickled) from the cache each time.
+_recent: dict[str, CachedPage] = {}
+_RECENT_PAGES = 32
+
+
+def _remember(key: str, page: CachedPage) -> None:
+    if len(_recent) >= _RECENT_PAGES:
+        _recent.pop(next(iter(_recent)), None)
+    _recent[key] = page
 
 
 def own_page(request: HttpRequest, html: str) -> HttpResponse:

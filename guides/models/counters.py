@@ -1,5 +1,5 @@
 """Counters: readers' rate limits (see ``guides.ratelimit``), and the version of what readers see
-(see ``guides.page_cache``)."""
+(see ``guides.content_version``)."""
 
 from django.db import models
 
@@ -16,10 +16,10 @@ class RateLimitCounter(models.Model):
 
 
 class ContentVersion(models.Model):
-    """One row whose number goes up with every change readers would see. Cached pages are keyed
+    """One row whose number changes with every change readers would see. Cached pages are keyed
     by it: a change shows on the very next request, on every process and host, without telling
     any cache. It lives in the database, the one store every process shares on any set-up, and
-    goes up in the transaction of the change itself."""
+    changes in the transaction of the change itself (see ``guides.content_version``)."""
 
     number = models.PositiveBigIntegerField(default=1)
 

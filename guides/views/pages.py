@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from guides import content_version, guide_page, page_cache
@@ -55,21 +54,28 @@ def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
 @require_safe
 def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
     version = content_version.current()
+    if page_cache.is_shared(request):
+        return page_cache.shared_page(
+            request, page_cache.shared_page_key(request, version), lambda: _shared_guide_page(request, version)
+        )
     skeleton = guide_page.skeleton(request, version, platform_slug, guide_slug)
     if skeleton is None:
         return _preview(request, platform_slug, guide_slug)
-    if page_cache.is_shared(request):
-        build = lambda: guide_page.page(request, skeleton, guide_page.NOBODY)  # noqa: E731
-        return page_cache.shared_page(request, skeleton.key("page", skeleton.guide_id), build)
     state = guide_page.reader_state(skeleton, reader_key(request))
     return page_cache.own_page(request, guide_page.page(request, skeleton, state))
+
+
+def _shared_guide_page(request: HttpRequest, version: int) -> str:
+    skeleton = guide_page.skeleton(request, version, **request.resolver_match.kwargs)
+    if skeleton is None:
+        raise Http404  # staff preview guides with a session: theirs are never shared pages
+    return guide_page.page(request, skeleton, guide_page.NOBODY)
 
 
 def _list_page(request: HttpRequest, build: Callable[[], str]) -> HttpResponse:
     if not page_cache.is_shared(request):
         return page_cache.own_page(request, build())
-    key = ":".join(("guides", "page", str(content_version.current()), get_language(), request.path))
-    return page_cache.shared_page(request, key, build)
+    return page_cache.shared_page(request, page_cache.shared_page_key(request, content_version.current()), build)
 
 
 def _preview(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
