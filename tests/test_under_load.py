@@ -102,3 +102,19 @@ def test_editors_saves_succeed_while_fifty_readers_tick_steps(site):
     assert count(database, "SELECT verified_app_version FROM guides_guide WHERE id = ?", guide_id) == "40.15"
     assert set(answers) == {303}, answers
     assert sum(answers.values()) > READERS  # readers really were writing meanwhile
+
+
+def test_an_editors_save_shows_on_the_next_request_to_any_worker(site):
+    port, database = site
+    for _ in range(20):  # both workers have the page cached
+        assert Visitor(port).get(SEEDED_GUIDE)[0] == 200
+    editor = Visitor(port, "127.0.0.5")
+    editor.sign_in("editor", "editor-password-123")
+    guide_id = count(database, "SELECT id FROM guides_guide WHERE slug = 'dissocier-tiktok-for-business'")
+    url = f"/admin/guides/guide/{guide_id}/change/"
+    fields = form_fields(editor.get(url)[1], "guide_form")
+    fields["title_fr"] = "Un titre tout neuf"
+    assert editor.post(url, fields)[0] == 302
+
+    pages = [Visitor(port).get(SEEDED_GUIDE)[1] for _ in range(20)]
+    assert all("Un titre tout neuf" in page for page in pages)
