@@ -12,7 +12,7 @@ class GuidesConfig(AppConfig):
 
     def ready(self):
         import helpcenter.checks  # noqa: F401 - registers the project's system checks
-        from guides import content_version, outbox
+        from guides import addresses, content_version, outbox
         from guides.groups import ensure_groups
         from guides.models import Guide, Platform, Prerequisite, Step, StepReport
 
@@ -26,6 +26,9 @@ class GuidesConfig(AppConfig):
             post_save.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.save.{model.__name__}")
             post_delete.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.delete.{model.__name__}")
         post_delete.connect(content_version.bump, sender=StepReport, dispatch_uid="guides.bump.delete.StepReport")
+        # Old addresses keep leading to a renamed page.
+        for model in (Platform, Guide):
+            post_save.connect(addresses.record, sender=model, dispatch_uid=f"guides.addresses.{model.__name__}")
 
 
 class HelpCenterAdminConfig(admin_apps.AdminConfig):

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from guides.addresses import in_each_language
 from guides.forms import GuideVoteForm
 from guides.models import Guide, GuideVote, Step, StepCompletion
 from guides.page_cache import TIMEOUT, is_shared
@@ -228,7 +229,7 @@ def _build(request: HttpRequest, version: int, platform_slug: str, guide_slug: s
         "platform": guide.platform,
         "steps": steps,
         "skeleton": True,
-        "page_path": guide_url,
+        "alternates": in_each_language(guide.get_absolute_url),
         "guide_url": guide_url,
     }
     html = render_to_string(TEMPLATE, context, request=request)

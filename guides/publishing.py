@@ -22,8 +22,10 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from guides.models import Guide
+from guides.models.content import language_codes
 
 # Statuses only publishers may give or take away; editors move guides between the others.
 PUBLISHER_STATUSES = frozenset({Guide.Status.PUBLISHED, Guide.Status.ARCHIVED})
@@ -49,9 +51,10 @@ def may_set_status(user, guide: Guide) -> bool:
 
 def publication_state() -> frozenset[tuple]:
     """Every guide readers can see or that was archived, with its status and its public address
-    (platform and slug): what publishers own."""
+    (platform and slug in each language): what publishers own."""
     guides = Guide.objects.filter(status__in=PUBLISHER_STATUSES)
-    return frozenset(guides.values_list("pk", "status", "platform_id", "slug"))
+    slugs = [build_localized_fieldname("slug", code) for code in language_codes()]
+    return frozenset(guides.values_list("pk", "status", "platform_id", *slugs))
 
 
 def changed_guides(before: frozenset[tuple], after: frozenset[tuple]) -> list[str]:

@@ -7,14 +7,14 @@ from guides.models import Guide, Platform, Prerequisite, Step
 
 @register(Platform)
 class PlatformTranslationOptions(TranslationOptions):
-    fields = ("name", "description")
-    required_languages = {"fr": ("name",)}
+    fields = ("slug", "name", "description")
+    required_languages = {"fr": ("slug", "name")}
 
 
 @register(Guide)
 class GuideTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "conclusion")
-    required_languages = {"fr": ("title", "summary")}
+    fields = ("slug", "title", "summary", "conclusion")
+    required_languages = {"fr": ("slug", "title", "summary")}
 
 
 @register(Prerequisite)

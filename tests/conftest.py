@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
 from guides import outbox
-from guides.groups import EDITORS
+from guides.groups import EDITORS, PUBLISHERS
 from guides.models import Platform
 from tests.factories import make_guide
 from tests.fake_smtp import FakeSMTPServer
@@ -57,6 +58,21 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    user = django_user_model.objects.create_user("publisher", password="publisher-password-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS), Group.objects.get(name=PUBLISHERS))
+    return user
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    # A client of its own, so that tests can act as the publisher and as the editor in turn.
+    other = Client()
+    other.force_login(publisher)
+    return other
 
 
 def _use_smtp(settings, server: FakeSMTPServer) -> None:

@@ -28,7 +28,7 @@ def signed_in(watched_page, live_server, django_user_model):
 
 
 def seeded_guide():
-    return Guide.objects.get(slug="dissocier-tiktok-for-business")
+    return Guide.objects.get(slug_fr="dissocier-tiktok-for-business")
 
 
 def test_translation_tabs_switch_languages(signed_in, live_server):

@@ -33,7 +33,7 @@ def editor_page(watched_page, live_server, django_user_model):
 
 
 def a_reader_reports_step_3_in_french() -> Step:
-    step = Step.objects.get(guide__slug="dissocier-tiktok-for-business", position=3)
+    step = Step.objects.get(guide__slug_fr="dissocier-tiktok-for-business", position=3)
     response = Client().post(
         f"/fr/tiktok/dissocier-tiktok-for-business/steps/{step.pk}/report/",
         {
@@ -93,7 +93,7 @@ def test_an_editor_triages_fixes_and_restores(editor_page, live_server, mailoutb
     save_step(page, body_fr="Faites défiler jusqu'à `Compte` puis touchez-le.")
     page.goto(f"{live_server.url}/admin/guides/step/?translation=outdated")
     expect(page.locator("#result_list")).to_contain_text("Try to switch to a personal account")
-    page.goto(f"{live_server.url}/en/tiktok/dissocier-tiktok-for-business/")
+    page.goto(f"{live_server.url}/en/tiktok/unlink-tiktok-for-business/")
     expect(page.locator(f"#step-{step.pk}")).to_contain_text("The French original changed")
 
     # Restore the version saved with both languages fixed.

@@ -31,7 +31,7 @@ REPORTS_PER_WINDOW = 2
 SHARED_CACHE_SECONDS = 2
 RENAME_THE_GUIDE = """
 from guides.models import Guide
-guide = Guide.objects.get(slug="dissocier-tiktok-for-business")
+guide = Guide.objects.get(slug_fr="dissocier-tiktok-for-business")
 guide.title_fr = "Guide renamed"
 guide.save()
 """

@@ -4,11 +4,8 @@ version from the guide's, a step's or a platform's history. Publishers can do al
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group
-from django.test import Client
 from reversion.models import Version
 
-from guides.groups import EDITORS, PUBLISHERS
 from guides.models import Guide, Platform
 from guides.publishing import PublishingDenied, publishing_guard
 from tests.admin_pages import admin_url, post_restore_page, save_through_admin, versions_of
@@ -18,21 +15,6 @@ from tests.html_forms import form_fields
 pytestmark = pytest.mark.django_db
 
 DENIED = "Only publishers may publish, unpublish or archive a guide"
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    user = django_user_model.objects.create_user("publisher", password="publisher-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS), Group.objects.get(name=PUBLISHERS))
-    return user
-
-
-@pytest.fixture
-def publisher_client(client, publisher):
-    # A client of its own, so that tests can act as the publisher and as the editor in turn.
-    other = Client()
-    other.force_login(publisher)
-    return other
 
 
 def set_status(client, guide, status):
@@ -198,11 +180,11 @@ def test_a_publisher_restores_a_published_version(publisher_client, platform):
 
 def test_an_editor_cannot_move_a_published_guide_to_another_address(editor_client, guide):
     hidden = Platform.objects.create(slug="hidden", name_fr="Cachée")
-    for change in ({"platform": str(hidden.pk)}, {"slug": "elsewhere"}):
+    for change in ({"platform": str(hidden.pk)}, {"slug_fr": "ailleurs"}, {"slug_en": "elsewhere"}):
         response = editor_client.post(admin_url(guide), {**form_of(editor_client, guide), **change})
         assert response.status_code == 403
     stored = Guide.objects.get(pk=guide.pk)
-    assert (stored.platform_id, stored.slug) == (guide.platform_id, guide.slug)
+    assert (stored.platform_id, stored.slug_fr, stored.slug_en) == (guide.platform_id, guide.slug_fr, guide.slug_en)
     assert editor_client.get("/fr/hidden/").status_code == 404
 
 

@@ -12,7 +12,7 @@ LATIN_1_FORM = "application/x-www-form-urlencoded; charset=latin-1"
 
 
 def _seeded_step_id() -> int:
-    return Step.objects.filter(guide__slug="dissocier-tiktok-for-business").order_by("position").first().pk
+    return Step.objects.filter(guide__slug_fr="dissocier-tiktok-for-business").order_by("position").first().pk
 
 
 @pytest.mark.parametrize(

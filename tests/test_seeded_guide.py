@@ -16,7 +16,7 @@ def page_text(response) -> str:
 
 
 def test_it_is_published_on_the_tiktok_platform():
-    guide = Guide.objects.get(slug="dissocier-tiktok-for-business")
+    guide = Guide.objects.get(slug_fr="dissocier-tiktok-for-business")
     assert guide.platform.slug == "tiktok"
     assert guide.is_published
     assert list(guide.steps.values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
@@ -105,7 +105,7 @@ def test_it_shows_seven_ordered_steps_with_their_badges(client):
     text = page_text(client.get(SEEDED_GUIDE_URL["en"]))
     steps = re.findall(r'<li class="step[^"]*" id="step-(\d+)"', text)
     assert [int(pk) for pk in steps] == list(
-        Step.objects.filter(guide__slug="dissocier-tiktok-for-business").values_list("pk", flat=True)
+        Step.objects.filter(guide__slug_fr="dissocier-tiktok-for-business").values_list("pk", flat=True)
     )
     assert text.count("badge-app") == 4
     assert text.count("badge-website") == 3

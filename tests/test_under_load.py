@@ -85,7 +85,7 @@ def test_editors_saves_succeed_while_fifty_readers_tick_steps(site):
     time.sleep(1)  # readers are ticking
     editor = Visitor(port, "127.0.0.4")
     editor.sign_in("editor", "editor-password-123")
-    guide_id = count(database, "SELECT id FROM guides_guide WHERE slug = 'dissocier-tiktok-for-business'")
+    guide_id = count(database, "SELECT id FROM guides_guide WHERE slug_fr = 'dissocier-tiktok-for-business'")
     url = f"/admin/guides/guide/{guide_id}/change/"
     saves = []
     try:
@@ -110,7 +110,7 @@ def test_an_editors_save_shows_on_the_next_request_to_any_worker(site):
         assert Visitor(port).get(SEEDED_GUIDE)[0] == 200
     editor = Visitor(port, "127.0.0.5")
     editor.sign_in("editor", "editor-password-123")
-    guide_id = count(database, "SELECT id FROM guides_guide WHERE slug = 'dissocier-tiktok-for-business'")
+    guide_id = count(database, "SELECT id FROM guides_guide WHERE slug_fr = 'dissocier-tiktok-for-business'")
     url = f"/admin/guides/guide/{guide_id}/change/"
     fields = form_fields(editor.get(url)[1], "guide_form")
     fields["title_fr"] = "Un titre tout neuf"

@@ -81,8 +81,8 @@ class PlatformAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTransla
     formfield_overrides = TEXT_AREAS
     list_display = ["name", "slug", "position", "guide_count"]
     list_editable = ["position"]
-    search_fields = ["name_fr", "name_en", "slug"]
-    prepopulated_fields = {"slug": ["name_fr"]}
+    search_fields = ["name_fr", "name_en", "slug_fr", "slug_en"]
+    prepopulated_fields = {"slug": ["name"]}  # in each language, from the name in that language
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(guide_count=Count("guides"))
@@ -111,8 +111,8 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
     ]
     list_filter = [ReviewDueFilter, OutdatedTranslationFilter, "platform", "status"]
     list_select_related = ["platform"]
-    search_fields = ["title_fr", "title_en", "summary_fr", "summary_en", "slug"]
-    prepopulated_fields = {"slug": ["title_fr"]}
+    search_fields = ["title_fr", "title_en", "summary_fr", "summary_en", "slug_fr", "slug_en"]
+    prepopulated_fields = {"slug": ["title"]}  # in each language, from the title in that language
     date_hierarchy = "updated_at"
     inlines = [PrerequisiteInline, StepInline]
     fieldsets = [

@@ -1,6 +1,7 @@
-"""The app's models, a module per topic: content (platforms, guides, steps), what readers leave
-(progress, reports, votes), the e-mail outbox, and rate-limit counters."""
+"""The app's models, a module per topic: content (platforms, guides, steps) and the addresses
+their pages had, what readers leave (progress, reports, votes), the e-mail outbox, and counters."""
 
+from guides.models.addresses import Address
 from guides.models.content import (
     READER_LANGUAGES,
     SOURCE_LANGUAGE,
@@ -28,6 +29,7 @@ from guides.models.outbox import OutboxMessage, OutboxMessageQuerySet
 __all__ = [
     "READER_LANGUAGES",
     "SOURCE_LANGUAGE",
+    "Address",
     "ContentVersion",
     "Guide",
     "GuideQuerySet",

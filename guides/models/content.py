@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, get_language
@@ -110,8 +111,78 @@ class TracksTranslations(models.Model):
         return frozenset(self.outdated_translations or [])
 
 
-class Platform(TranslatedContent):
-    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses, e.g. “tiktok”."))
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+class HasSlugs(models.Model):
+    """A slug per language (``slug`` is translated), each filled when left empty.
+
+    Every language's slug is set, so that addresses read in their language and lookups by slug
+    need no fallback: an empty one takes the slug of the title in that language, or else the
+    source language's slug. Filled in ``clean()``, so that a clash shows on the form, and again
+    in ``save()`` for code that saves without cleaning."""
+
+    slug_source = "title"  # the translated field a missing slug is made from
+    slug_scope: tuple[str, ...] = ()  # the fields within whose values a slug is unique
+    slug_taken_message = _("Another page already has this address in %(language)s.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_slugs()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.fill_slugs()
+        names = dict(settings.LANGUAGES)
+        taken = {
+            field: self.slug_taken_message % {"language": names[code]}
+            for code in language_codes()
+            if (field := build_localized_fieldname("slug", code)) and self._slug_taken(field, getattr(self, field))
+        }
+        if taken:
+            raise ValidationError(taken)
+
+    def fill_slugs(self) -> None:
+        """Give each language without a slug the slug of its title, or the source language's
+        slug when that one is taken (a query, only for a slug still empty)."""
+        for code in [SOURCE_LANGUAGE, *language_codes()]:
+            field = build_localized_fieldname("slug", code)
+            if getattr(self, field):
+                continue
+            title = getattr(self, build_localized_fieldname(self.slug_source, code)) or ""
+            source = getattr(self, build_localized_fieldname("slug", SOURCE_LANGUAGE)) or ""
+            candidates = [slug for slug in (_slug_of(title), source) if slug]
+            free = [slug for slug in candidates if not self._slug_taken(field, slug)]
+            setattr(self, field, next(iter(free or candidates), ""))
+
+    def _slug_taken(self, field: str, slug: str) -> bool:
+        scope = {name: getattr(self, name) for name in self.slug_scope}
+        return type(self)._base_manager.filter(**scope, **{field: slug}).exclude(pk=self.pk).exists()
+
+    @classmethod
+    def slug_constraints(cls, name: str, *scope: str) -> list[models.UniqueConstraint]:
+        """One slug per ``scope`` and language: an address names one page in each language."""
+        return [
+            models.UniqueConstraint(
+                fields=[*scope, build_localized_fieldname("slug", code)], name=f"{name}_slug_{code}_unique"
+            )
+            for code in language_codes()
+        ]
+
+
+def _slug_of(title: str, max_length: int = 50) -> str:
+    slug = slugify(title)
+    if len(slug) <= max_length:
+        return slug
+    return slug[: max_length + 1].rsplit("-", 1)[0][:max_length]
+
+
+class Platform(HasSlugs, TranslatedContent):
+    slug = models.SlugField(_("slug"), help_text=_("Used in addresses, e.g. “tiktok”."))
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -119,8 +190,12 @@ class Platform(TranslatedContent):
         _("position"), default=0, help_text=_("Platforms are listed by this number, smallest first.")
     )
 
+    slug_source = "name"
+    slug_taken_message = _("Another platform already has this address in %(language)s.")
+
     class Meta:
         ordering = ["position", "slug"]
+        constraints = HasSlugs.slug_constraints("platform")
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
 
@@ -154,7 +229,10 @@ class GuideQuerySet(models.QuerySet):
         return self.exclude(outdated_translations=[])
 
 
-class Guide(TracksTranslations, TranslatedContent):
+class Guide(HasSlugs, TracksTranslations, TranslatedContent):
+    slug_scope = ("platform_id",)
+    slug_taken_message = _("Another guide of this platform already has this address in %(language)s.")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -162,7 +240,9 @@ class Guide(TracksTranslations, TranslatedContent):
         ARCHIVED = "archived", _("Archived")
 
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="guides", verbose_name=_("platform"))
-    slug = models.SlugField(_("slug"), help_text=_("Used in the guide's address; unique per platform."))
+    slug = models.SlugField(
+        _("slug"), help_text=_("Used in the guide's address in this language; unique per platform.")
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), help_text=_("One or two sentences: what the guide achieves."))
     conclusion = models.TextField(_("conclusion"), blank=True)
@@ -183,7 +263,7 @@ class Guide(TracksTranslations, TranslatedContent):
 
     class Meta:
         ordering = ["platform__position", "created_at"]
-        constraints = [models.UniqueConstraint(fields=["platform", "slug"], name="guide_slug_unique_per_platform")]
+        constraints = HasSlugs.slug_constraints("guide", "platform")
         permissions = [("publish_guide", _("Can publish and archive guides"))]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")

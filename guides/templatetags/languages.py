@@ -20,12 +20,19 @@ class LanguageLink:
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[LanguageLink]:
-    """``page_path`` in the context names the page when the request is not for it (a cached
-    page built while answering an action); otherwise the request's own address."""
+    """A page whose address holds slugs, which differ by language, gives its address in each
+    language as ``alternates`` (``guides.addresses.in_each_language``); other pages are found at
+    the request's own address in the other language."""
+    alternates = context.get("alternates") or {}
     request = context.get("request")
-    path = context.get("page_path") or (request.get_full_path() if request else "/")
+    path = request.get_full_path() if request else "/"
     current = get_language()
     return [
-        LanguageLink(code, get_language_info(code)["name_local"], translate_url(path, code), code == current)
+        LanguageLink(
+            code,
+            get_language_info(code)["name_local"],
+            alternates[code] if code in alternates else translate_url(path, code),
+            code == current,
+        )
         for code, _name in settings.LANGUAGES
     ]

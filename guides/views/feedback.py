@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from guides import content_version
+from guides.addresses import in_each_language
 from guides.forms import GuideVoteForm, StepReportForm
 from guides.models import GuideVote
 from guides.ratelimit import first_use, limit_reached
@@ -29,7 +31,7 @@ def _already_reported(request: HttpRequest, step) -> HttpResponse:
         return refuse(request, 409, message)
     template = "guides/report.html#report-notice" if request.htmx else "guides/report.html"
     context = {"step": step, "guide": step.guide, "platform": step.guide.platform, "notice": message}
-    return render(request, template, context)
+    return render(request, template, {**context, "alternates": _report_addresses(step)})
 
 
 @refuse_cross_origin
@@ -50,7 +52,12 @@ def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_
         status = 422
     template = "guides/report.html#report-form" if request.htmx else "guides/report.html"
     context = {"form": form, "step": step, "guide": step.guide, "platform": step.guide.platform}
-    return render(request, template, context, status=status)
+    return render(request, template, {**context, "alternates": _report_addresses(step)}, status=status)
+
+
+def _report_addresses(step) -> dict[str, str]:
+    guide = step.guide
+    return in_each_language(lambda: reverse("guides:step-report", args=[guide.platform.slug, guide.slug, step.pk]))
 
 
 def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpResponse:

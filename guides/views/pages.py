@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from guides import content_version, guide_page, page_cache
+from guides.addresses import follow_moves, in_each_language
 from guides.forms import GuideVoteForm
 from guides.models import Guide, GuideVote, Platform
 from guides.progress import progress_of_loaded, steps_for_reader
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _list_page(request, build)
 
 
+@follow_moves
 @require_safe
 def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
     def build() -> str:
@@ -46,11 +48,13 @@ def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
         if not guides:
             # Until one of its guides is published, a platform is not public either.
             raise Http404
-        return render_to_string("guides/platform.html", {"platform": platform, "guides": guides}, request=request)
+        context = {"platform": platform, "guides": guides, "alternates": in_each_language(platform.get_absolute_url)}
+        return render_to_string("guides/platform.html", context, request=request)
 
     return _list_page(request, build)
 
 
+@follow_moves
 @require_safe
 def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
     version = content_version.current()
@@ -96,6 +100,7 @@ def _preview(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpR
         "vote_form": GuideVoteForm(),
         "labels": guide_page.step_labels(),
         "preview": True,
+        "alternates": in_each_language(guide.get_absolute_url),
     }
     response = render(request, "guides/guide.html", context)
     patch_cache_control(response, private=True, no_store=True)

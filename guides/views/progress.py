@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
 from guides import content_version, guide_page, page_cache
+from guides.addresses import moved_guide
 from guides.forms import ProgressForm
 from guides.models import StepCompletion
 from guides.ratelimit import limit_reached
@@ -76,7 +77,10 @@ def start_over(request: HttpRequest, platform_slug: str, guide_slug: str) -> Htt
 
 
 def published_skeleton(request: HttpRequest, platform_slug: str, guide_slug: str) -> guide_page.Skeleton:
-    skeleton = guide_page.skeleton(request, content_version.current(), platform_slug, guide_slug)
+    version = content_version.current()
+    skeleton = guide_page.skeleton(request, version, platform_slug, guide_slug)
+    if skeleton is None and (moved := moved_guide(platform_slug, guide_slug)) is not None:
+        skeleton = guide_page.skeleton(request, version, moved.platform.slug, moved.slug)
     if skeleton is None:
         raise Http404
     return skeleton
