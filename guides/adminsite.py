@@ -92,11 +92,13 @@ class HelpCenterAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/guides/locked_out.html", context, status=429)
 
     def index(self, request, extra_context=None):
+        from guides.admin.search import top_of_the_week
         from guides.models import Guide, StepReport
 
         context = {
             "new_report_count": StepReport.objects.filter(status=StepReport.Status.NEW).count(),
             "guides_to_review_count": Guide.objects.to_review().count(),
+            "missed_searches": top_of_the_week() if request.user.has_perm("guides.view_missedsearch") else [],
             **(extra_context or {}),
         }
         return super().index(request, context)

@@ -15,6 +15,7 @@ class GuidesConfig(AppConfig):
         from guides import addresses, content_version, outbox
         from guides.groups import ensure_groups
         from guides.models import Guide, Platform, Prerequisite, Step, StepReport
+        from guides.search import documents
 
         # After auth has created this app's permissions (auth is listed first).
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="guides.ensure_groups")
@@ -29,6 +30,18 @@ class GuidesConfig(AppConfig):
         # Old addresses keep leading to a renamed page.
         for model in (Platform, Guide):
             post_save.connect(addresses.record, sender=model, dispatch_uid=f"guides.addresses.{model.__name__}")
+        # Search reads documents rewritten with the guides they come from.
+        post_migrate.connect(documents.ensure_built, sender=self, dispatch_uid="guides.search.ensure_built")
+        for model, changed in (
+            (Platform, documents.platform_changed),
+            (Guide, documents.guide_changed),
+            (Prerequisite, documents.prerequisite_changed),
+            (Step, documents.step_changed),
+        ):
+            post_save.connect(changed, sender=model, dispatch_uid=f"guides.search.save.{model.__name__}")
+        post_delete.connect(
+            documents.prerequisite_changed, sender=Prerequisite, dispatch_uid="guides.search.delete.Prerequisite"
+        )
 
 
 class HelpCenterAdminConfig(admin_apps.AdminConfig):

@@ -72,3 +72,14 @@ class GuideVoteForm(forms.Form):
         max_length=GuideVote.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class SearchForm(forms.Form):
+    """A search as its address gives it: any text (the search reads what it needs of it), and
+    a results page number."""
+
+    q = forms.CharField(label=_("Search the guides"), required=False, strip=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=50)
+
+    def clean_page(self) -> int:
+        return self.cleaned_data["page"] or 1

@@ -13,10 +13,12 @@ PUBLISHERS = "Publishers"
 _CONTENT = ["platform", "guide", "prerequisite", "step"]
 
 PERMISSIONS = {
-    # Write guides, send them to review, triage readers' reports, read their votes. Not readers'
-    # contact e-mails ("view_contact_email"): grant it to the few people who answer readers.
+    # Write guides, send them to review, triage readers' reports, read their votes, see the
+    # searches that found nothing. Not readers' contact e-mails ("view_contact_email"): grant it
+    # to the few people who answer readers.
     EDITORS: [f"{action}_{model}" for model in _CONTENT for action in ("add", "change", "delete", "view")]
-    + ["view_stepreport", "change_stepreport", "view_guidevote"],
+    + ["view_stepreport", "change_stepreport", "view_guidevote"]
+    + ["view_missedsearch", "change_missedsearch"],
     # Put a guide in front of readers, take it away, archive it.
     PUBLISHERS: ["publish_guide"],
 }

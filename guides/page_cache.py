@@ -60,15 +60,26 @@ def is_shared(request: HttpRequest) -> bool:
 
 def shared_page(request: HttpRequest, key: str, build: Callable[[], str]) -> HttpResponse:
     """The cached page at ``key`` (which must name the content version), built if missing."""
+    return kept_page(request, key) or keep_page(request, key, build())
+
+
+def kept_page(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The shared page cached at ``key``, if it is."""
     page = _recent.get(key)
     if page is None:
         page = cache.get(key)
         if page is None:
-            page = CachedPage.of(build())
-            cache.set(key, page, TIMEOUT)
+            return None
         _remember(key, page)
-    control = f"public, max-age=0, s-maxage={settings.GUIDES_SHARED_CACHE_SECONDS}"
-    return _respond(request, page, control)
+    return _respond(request, page, _shared_control())
+
+
+def keep_page(request: HttpRequest, key: str, html: str) -> HttpResponse:
+    """Cache ``html`` as the shared page at ``key``, and answer with it."""
+    page = CachedPage.of(html)
+    cache.set(key, page, TIMEOUT)
+    _remember(key, page)
+    return _respond(request, page, _shared_control())
 
 
 def shared_page_key(request: HttpRequest, version: int) -> str:
@@ -85,6 +96,10 @@ def _remember(key: str, page: CachedPage) -> None:
     if len(_recent) >= _RECENT_PAGES:
         _recent.pop(next(iter(_recent)), None)
     _recent[key] = page
+
+
+def _shared_control() -> str:
+    return f"public, max-age=0, s-maxage={settings.GUIDES_SHARED_CACHE_SECONDS}"
 
 
 def own_page(request: HttpRequest, html: str) -> HttpResponse:

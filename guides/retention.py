@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.sessions.models import Session
 
-from guides.models import GuideVote, OutboxMessage, RateLimitCounter, StepCompletion, StepReport
+from guides.models import GuideVote, MissedSearch, OutboxMessage, RateLimitCounter, StepCompletion, StepReport
 
 # Long enough for an operator to look into a complaint about an e-mail.
 OUTBOX_KEEP_DAYS = 30
@@ -68,10 +68,18 @@ def delete_expired_rate_limit_counters(now: datetime) -> int:
     return deleted
 
 
+def delete_old_missed_searches(now: datetime) -> int:
+    """Counts of searches without results older than ``GUIDES_MISSED_SEARCH_DAYS``."""
+    since = now.date() - timedelta(days=settings.GUIDES_MISSED_SEARCH_DAYS)
+    deleted, _by_model = MissedSearch.objects.filter(day__lt=since).delete()
+    return deleted
+
+
 STEPS = [
     PurgeStep("readers' contact e-mails erased", erase_expired_contact_emails),
     PurgeStep("sent or given-up e-mails deleted from the outbox", delete_old_outbox_messages),
     PurgeStep("steps marked done by readers gone for good deleted", delete_forgotten_progress),
     PurgeStep("expired sessions deleted", delete_expired_sessions),
     PurgeStep("expired rate-limit counters deleted", delete_expired_rate_limit_counters),
+    PurgeStep("old counts of searches without results deleted", delete_old_missed_searches),
 ]

@@ -286,6 +286,14 @@ GUIDES_REPORT_WINDOW_SECONDS = env_int("GUIDES_REPORT_WINDOW_SECONDS", 600)
 # before asking again; the app itself always serves the current version.
 GUIDES_SHARED_CACHE_SECONDS = env_int("GUIDES_SHARED_CACHE_SECONDS", 60)
 
+# Search: how each language's words are stemmed and which are too common to look for, by the
+# name of its Snowball algorithm, which is also its PostgreSQL text search configuration.
+# A language missing here is searched word for word ("simple").
+GUIDES_SEARCH_LANGUAGES = {"fr": "french", "en": "english"}
+# Searches that found nothing, kept for editors (admin, "Searches without results"), go after
+# this many days (manage.py purge_expired_data).
+GUIDES_MISSED_SEARCH_DAYS = env_int("GUIDES_MISSED_SEARCH_DAYS", 180, minimum=1)
+
 # Editors: a published guide is due for review when nobody verified it for this many days.
 GUIDES_VERIFY_EVERY_DAYS = env_int("GUIDES_VERIFY_EVERY_DAYS", 90)
 # Readers' contact e-mails on reports never fixed are erased after this many days

@@ -1,5 +1,6 @@
 """The app's models, a module per topic: content (platforms, guides, steps) and the addresses
-their pages had, what readers leave (progress, reports, votes), the e-mail outbox, and counters."""
+their pages had, what readers leave (progress, reports, votes), what search reads, the e-mail
+outbox, and counters."""
 
 from guides.models.addresses import Address
 from guides.models.content import (
@@ -25,6 +26,7 @@ from guides.models.feedback import (
     StepReportQuerySet,
 )
 from guides.models.outbox import OutboxMessage, OutboxMessageQuerySet
+from guides.models.search import MissedSearch, SearchDocument, SearchWord
 
 __all__ = [
     "READER_LANGUAGES",
@@ -34,6 +36,7 @@ __all__ = [
     "Guide",
     "GuideQuerySet",
     "GuideVote",
+    "MissedSearch",
     "Ordered",
     "OutboxMessage",
     "OutboxMessageQuerySet",
@@ -41,6 +44,8 @@ __all__ = [
     "Prerequisite",
     "RateLimitCounter",
     "ReportDigest",
+    "SearchDocument",
+    "SearchWord",
     "Step",
     "StepCompletion",
     "StepCompletionQuerySet",

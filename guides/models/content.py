@@ -126,6 +126,7 @@ class HasSlugs(models.Model):
     slug_source = "title"  # the translated field a missing slug is made from
     slug_scope: tuple[str, ...] = ()  # the fields within whose values a slug is unique
     slug_taken_message = _("Another page already has this address in %(language)s.")
+    reserved_slugs: frozenset[str] = frozenset()  # addresses of the site's own pages at this level
 
     class Meta:
         abstract = True
@@ -138,13 +139,15 @@ class HasSlugs(models.Model):
         super().clean()
         self.fill_slugs()
         names = dict(settings.LANGUAGES)
-        taken = {
-            field: self.slug_taken_message % {"language": names[code]}
-            for code in language_codes()
-            if (field := build_localized_fieldname("slug", code)) and self._slug_taken(field, getattr(self, field))
-        }
-        if taken:
-            raise ValidationError(taken)
+        refused = {}
+        for code in language_codes():
+            field = build_localized_fieldname("slug", code)
+            if getattr(self, field) in self.reserved_slugs:
+                refused[field] = _("The site uses this address for a page of its own: choose another.")
+            elif self._slug_taken(field, getattr(self, field)):
+                refused[field] = self.slug_taken_message % {"language": names[code]}
+        if refused:
+            raise ValidationError(refused)
 
     def fill_slugs(self) -> None:
         """Give each language without a slug the slug of its title, or the source language's
@@ -191,6 +194,7 @@ class Platform(HasSlugs, TranslatedContent):
     )
 
     slug_source = "name"
+    reserved_slugs = frozenset({"search"})  # /<lang>/search/ (guides.urls)
     slug_taken_message = _("Another platform already has this address in %(language)s.")
 
     class Meta:

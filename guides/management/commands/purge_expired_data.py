@@ -15,7 +15,7 @@ class Command(BaseCommand):
     # Operators read this output in cron logs: kept in English, like the log messages.
     help = (
         "Erase or delete what is kept no longer: readers' old contact e-mails and progress, sent e-mails, "
-        "expired sessions and rate-limit counters."
+        "expired sessions and rate-limit counters, old counts of searches without results."
     )
 
     def handle(self, *args, **options):

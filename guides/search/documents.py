@@ -1,0 +1,139 @@
+"""Keep what search reads in step with the guides: a published guide is a document per language
+for itself and one per step; a guide that is not published has none.
+
+Written in the transaction of the change, by signals (see ``guides.apps``), so that search never
+shows a guide readers cannot open, nor misses one they can. A step's save rewrites that step's
+documents; any other change rewrites the guide's.
+"""
+
+import html
+
+from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.html import strip_tags
+
+from guides.markdown import render_markdown
+from guides.models import Guide, Platform, Prerequisite, SearchDocument, SearchWord, Step
+from guides.models.content import SOURCE_LANGUAGE, language_codes
+from guides.search import text
+
+_MIN_WORD = text.MIN_TYPO_LENGTH - 1  # the shortest word a typo could be corrected towards
+
+
+def guide_changed(sender, instance: Guide, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        reindex(Guide.objects.filter(pk=instance.pk))
+
+
+def platform_changed(sender, instance: Platform, raw: bool = False, **kwargs) -> None:
+    if not raw:  # its name and address are in each of its guides' documents
+        reindex(Guide.objects.filter(platform=instance))
+
+
+def prerequisite_changed(sender, instance: Prerequisite, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        reindex(Guide.objects.filter(pk=instance.guide_id))
+
+
+def step_changed(sender, instance: Step, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    guide = Guide.objects.published().select_related("platform").filter(pk=instance.guide_id).first()
+    SearchDocument.objects.filter(step_id=instance.pk).delete()
+    if guide is not None:
+        _write([_step_document(guide, instance, language) for language in language_codes()])
+
+
+def reindex(guides) -> None:
+    """Rewrite the documents of these guides (a queryset)."""
+    SearchDocument.objects.filter(guide__in=guides.values("pk")).delete()
+    published = (
+        guides.published()
+        .select_related("platform")
+        .prefetch_related("prerequisites", Prefetch("steps", queryset=Step.objects.order_by("position")))
+    )
+    _write([document for guide in published for document in documents_of(guide)])
+
+
+def rebuild() -> int:
+    """Rewrite every document and the vocabulary, e.g. after changing the search settings."""
+    SearchWord.objects.all().delete()
+    reindex(Guide.objects.all())
+    return SearchDocument.objects.count()
+
+
+def ensure_built(sender=None, **kwargs) -> None:
+    """After migrations: build the documents of a database that has published guides but no
+    documents yet (a new install, or one upgraded from before search)."""
+    if Guide.objects.published().exists() and not SearchDocument.objects.exists():
+        rebuild()
+
+
+def documents_of(guide: Guide) -> list[SearchDocument]:
+    """The documents of a published guide (with its platform, prerequisites and steps loaded)."""
+    documents = []
+    for language in language_codes():
+        documents.append(_guide_document(guide, language))
+        documents.extend(_step_document(guide, step, language) for step in guide.steps.all())
+    return documents
+
+
+def _guide_document(guide: Guide, language: str) -> SearchDocument:
+    with translation.override(language):
+        body = [guide.summary, *(item.text for item in guide.prerequisites.all()), guide.conclusion]
+        return _document(
+            guide,
+            language,
+            title=(guide.title, "title" in guide.untranslated),
+            labels=guide.platform.name,
+            body=("\n".join(part for part in body if part), "summary" in guide.untranslated),
+        )
+
+
+def _step_document(guide: Guide, step: Step, language: str) -> SearchDocument:
+    with translation.override(language):
+        return _document(
+            guide,
+            language,
+            step=step,
+            title=(step.title, "title" in step.untranslated),
+            labels=" ".join(text.labels(step.body)),
+            body=(html.unescape(strip_tags(render_markdown(step.body))), "body" in step.untranslated),
+        )
+
+
+def _document(
+    guide: Guide, language: str, *, title: tuple[str, bool], labels: str, body: tuple[str, bool], step=None
+) -> SearchDocument:
+    """Called with ``language`` active: ``guide.get_absolute_url()`` and names are in it."""
+    (title_text, title_untranslated), (body_text, body_untranslated) = title, body
+    return SearchDocument(
+        language=language,
+        guide=guide,
+        step=step,
+        url=guide.get_absolute_url(),
+        platform_name=guide.platform.name,
+        title=title_text,
+        labels=labels,
+        body=body_text,
+        title_language=SOURCE_LANGUAGE if title_untranslated else language,
+        body_language=SOURCE_LANGUAGE if body_untranslated else language,
+        search_config=text.algorithm(language),
+        title_terms=text.index_terms(title_text, language),
+        labels_terms=text.index_terms(labels, language),
+        body_terms=text.index_terms(body_text, language),
+    )
+
+
+def _write(documents: list[SearchDocument]) -> None:
+    SearchDocument.objects.bulk_create(documents)
+    vocabulary = {
+        (document.language, word)
+        for document in documents
+        for part in (document.title, document.labels, document.body)
+        for word in text.words(part)
+        if _MIN_WORD <= len(word) <= 100
+    }
+    SearchWord.objects.bulk_create(
+        [SearchWord(language=language, word=word) for language, word in vocabulary], ignore_conflicts=True
+    )

@@ -1,0 +1,105 @@
+"""Search on SQLite: FTS5 over the documents' terms, typos corrected in Python.
+
+The index (``guides_search_fts``, created by the migration with its triggers) holds each
+document's terms, stemmed and folded by ``guides.search.text``; a query's words go through the
+same rules. Typos are corrected against the vocabulary, loaded once per content version by each
+process: a word not in it, of five letters or more, is replaced by the one word one typo away.
+"""
+
+from django.db import connection
+
+from guides import content_version
+from guides.models import Guide, SearchWord
+from guides.search.text import MIN_TYPO_LENGTH, one_typo_apart, stems
+from guides.search.types import Match, Word
+
+TITLE, LABELS, BODY = 10.0, 4.0, 1.0  # column weights: title over labels over body
+GUIDE_BOOST = 1.5  # the guide's own title and summary over a step's
+
+
+def terms_of(word: str, language: str) -> tuple[str, ...]:
+    return stems(word, language)
+
+
+def corrections(words: list[str], language: str) -> dict[str, str]:
+    """The corrected spelling of each word of ``words`` that no published text uses."""
+    long_words = [word for word in words if len(word) >= MIN_TYPO_LENGTH]
+    if not long_words:
+        return {}
+    known = set(SearchWord.objects.filter(language=language, word__in=long_words).values_list("word", flat=True))
+    unknown = [word for word in long_words if word not in known]
+    if not unknown:
+        return {}
+    vocabulary = _vocabulary(language)
+    found = {}
+    for word in unknown:
+        candidates = sorted(
+            {known for variant in _variants(word) for known in vocabulary.get(variant, ())},
+            key=lambda known: (abs(len(known) - len(word)), known),
+        )
+        best = next((known for known in candidates if one_typo_apart(word, known)), None)
+        if best:
+            found[word] = best
+    return found
+
+
+def find(words: list[Word], language: str, limit: int, offset: int) -> tuple[list[Match], int]:
+    """Published guides matching any of ``words``: those matching the most words first, then
+    by relevance. Returns a page of them, and how many there are in all."""
+    coverage, parameters = [], []
+    for word in words:
+        tails = ["" if word.prefix else " "] * len(word.terms)
+        checks = " OR ".join("instr(d.terms, %s) > 0" for _term in word.terms)
+        coverage.append(f"(SUM({checks}) > 0)")
+        parameters.extend(f" {term}{tail}" for term, tail in zip(word.terms, tails, strict=True))
+    sql = f"""
+        WITH hits AS MATERIALIZED (
+            SELECT d.guide_id, d.id, ' ' || d.title_terms || ' ' || d.labels_terms || ' ' || d.body_terms || ' '
+                   AS terms,
+                   -bm25(guides_search_fts, 0, {TITLE}, {LABELS}, {BODY})
+                   * (CASE WHEN d.step_id IS NULL THEN {GUIDE_BOOST} ELSE 1 END) AS score
+            FROM guides_search_fts JOIN guides_searchdocument d ON d.id = guides_search_fts.rowid
+            WHERE guides_search_fts MATCH %s
+              AND d.guide_id IN (SELECT id FROM guides_guide WHERE status = %s)
+        )
+        SELECT guide_id, MAX(score), id, SUM(score) AS total, {" + ".join(coverage)} AS coverage,
+               COUNT(*) OVER () AS found
+        FROM hits d
+        GROUP BY guide_id
+        ORDER BY coverage DESC, total DESC, guide_id
+        LIMIT %s OFFSET %s
+    """  # noqa: S608 - only placeholders and constants are formatted in
+    with connection.cursor() as cursor:
+        match = _match_expression(words, language)
+        cursor.execute(sql, [match, Guide.Status.PUBLISHED, *parameters, limit, offset])
+        rows = cursor.fetchall()
+    matches = [Match(guide, document, coverage, total) for guide, _best, document, total, coverage, _found in rows]
+    return matches, rows[0][5] if rows else 0
+
+
+def _match_expression(words: list[Word], language: str) -> str:
+    """An FTS5 query: the language's documents with any term of any word. Terms are letters and
+    digits only, and quoted: nothing a reader types is read as FTS5 syntax."""
+    terms = [f'"{term}"' + ("*" if word.prefix else "") for word in words for term in word.terms]
+    return f'language : "{language}" AND {{title_terms labels_terms body_terms}} : ({" OR ".join(terms)})'
+
+
+_vocabularies: dict[str, tuple[int, dict[str, tuple[str, ...]]]] = {}
+
+
+def _vocabulary(language: str) -> dict[str, tuple[str, ...]]:
+    """The language's words by each spelling one letter shorter (and their own): two words one
+    typo apart share at least one of these. Kept by each process until the content changes."""
+    version = content_version.current()
+    kept = _vocabularies.get(language)
+    if kept is None or kept[0] != version:
+        index: dict[str, list[str]] = {}
+        for word in SearchWord.objects.filter(language=language).values_list("word", flat=True).iterator():
+            for variant in _variants(word):
+                index.setdefault(variant, []).append(word)
+        kept = _vocabularies[language] = (version, {variant: tuple(known) for variant, known in index.items()})
+    return kept[1]
+
+
+def _variants(word: str) -> set[str]:
+    return {word, *(word[:index] + word[index + 1 :] for index in range(len(word)))}
