@@ -139,8 +139,11 @@ def watched_page(page, live_server):
     page.route("**/*", guard)
 
     def on_console(message):
-        # A refused form (422) is an answer we designed; Chromium still logs it as an error.
-        if message.type == "error" and "status of 422" not in message.text:
+        # A refused form (422) is an answer we designed; Chromium still logs it as an error. So
+        # does htmx for a request it cancelled because a newer one replaced it (hx-sync); a real
+        # failure logs htmx:sendError, htmx:timeout or htmx:responseError as well.
+        expected = ("status of 422", "htmx:sendAbort", "htmx:afterRequest")
+        if message.type == "error" and not any(text in message.text for text in expected):
             problems.append(f"console: {message.text}")
 
     page.on("console", on_console)

@@ -134,7 +134,8 @@ def test_the_editors_group_holds_exactly_the_content_permissions():
         for model in ("platform", "guide", "prerequisite", "step")
         for action in ("add", "change", "delete", "view")
     }
-    assert codenames == content | {"view_stepreport", "change_stepreport", "view_guidevote"}
+    feedback = {"view_stepreport", "change_stepreport", "view_guidevote", "view_missedsearch", "change_missedsearch"}
+    assert codenames == content | feedback
 
 
 def test_a_screenshot_needs_a_description(admin_client, guide):
