@@ -290,6 +290,17 @@ def test_it_keeps_the_pages_readers_without_cookies_get(site):
     assert "Content-Encoding" not in plain.headers and b"TikTok" in body
 
 
+def test_htmx_gets_its_part_of_a_page_not_the_whole_page_kept_at_the_same_address(site):
+    search = "/en/search/?q=tiktok"
+    site.get(search)
+    whole, page = site.get(search)
+    assert whole.headers["X-Cache-Status"] == "HIT" and b"<html" in page
+    for _ in range(2):
+        part, results = site.get(search, headers={"HX-Request": "true"})
+        assert b"<html" not in results and b'id="search-results"' in results
+    assert part.headers["X-Cache-Status"] == "HIT"  # kept too, apart from the whole page
+
+
 def test_a_reader_with_progress_always_reaches_the_app(site):
     _response, page = site.get(GUIDE)
     first_step = re.search(r'id="done-(\d+)"', page.decode()).group(1)
