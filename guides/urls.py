@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guides.views import feedback, pages, progress
+from guides.views import feedback, pages, progress, syndication
 
 app_name = "guides"
 
@@ -9,6 +9,7 @@ step = guide + "steps/<int:step_id>/"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("feed.atom", syndication.feed, name="feed"),
     path("<slug:platform_slug>/", pages.platform_detail, name="platform"),
     path(guide, pages.guide_detail, name="guide"),
     path(guide + "start-over/", progress.start_over, name="start-over"),

@@ -288,8 +288,7 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
         related_name="related_from",
         verbose_name=_("related guides"),
         help_text=_(
-            "Shown at the end of the guide, once published. Without any, readers see other guides of the "
-            "same platform."
+            "Shown at the end of the guide, once published. Without any, readers see other guides of the same platform."
         ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
