@@ -89,7 +89,14 @@ class TracksChanges(models.Model):
             return True
         translated = translator.get_options_for_model(type(self)).all_fields
         names = [build_localized_fieldname(name, code) for name in translated for code in language_codes()]
-        return any(name in saved and getattr(self, name) != saved[name] for name in [*names, *self.shown_fields])
+        return any(
+            name in saved and not _same(getattr(self, name), saved[name]) for name in [*names, *self.shown_fields]
+        )
+
+
+def _same(value: object, stored: object) -> bool:
+    # An empty translation is stored as None or "" depending on how the row was written.
+    return (value if value is not None else "") == (stored if stored is not None else "")
 
 
 class TracksTranslations(TracksChanges):
