@@ -5,8 +5,8 @@ message, the progress bar, each step (done or not, changed since) and "Did this 
 The rest, the skeleton (related guides and the structured data for search engines included),
 is rendered once per content version and language and cached, with what the parts need to
 know of the steps (order, number, when each last changed). Each part is cached too, by
-version, language and the reader's state of it. A reader's page, or the answer
-to one of their actions, is then a few queries and cache reads, however long the guide.
+version, language and the reader's state of it. A reader's page, or the answer to one of
+their actions, is then a few queries and cache reads, however long the guide.
 """
 
 import re
