@@ -11,6 +11,7 @@ reaches its guide.
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,6 +27,12 @@ def in_each_language(address: Callable[[], str]) -> dict[str, str]:
         with translation.override(code):
             found[code] = address()
     return found
+
+
+def absolute(path: str) -> str:
+    """``path`` at the site's public address (``SITE_URL``), never at the host a request named:
+    shared pages are cached, and a forged Host header must not end up in them."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def record(sender, instance: Platform | Guide, raw: bool = False, **kwargs) -> None:

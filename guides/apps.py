@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +12,7 @@ class GuidesConfig(AppConfig):
 
     def ready(self):
         import helpcenter.checks  # noqa: F401 - registers the project's system checks
-        from guides import addresses, content_version, outbox
+        from guides import addresses, changes, content_version, outbox
         from guides.groups import ensure_groups
         from guides.models import Guide, Platform, Prerequisite, Step, StepReport
         from guides.search import documents
@@ -27,6 +27,17 @@ class GuidesConfig(AppConfig):
             post_save.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.save.{model.__name__}")
             post_delete.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.delete.{model.__name__}")
         post_delete.connect(content_version.bump, sender=StepReport, dispatch_uid="guides.bump.delete.StepReport")
+        related = Guide.related_guides.through
+        m2m_changed.connect(
+            content_version.bump_on_relation_change, sender=related, dispatch_uid="guides.bump.related_guides"
+        )
+        # The feed and the sitemap date a guide by its last change readers should hear of.
+        post_save.connect(changes.guide_saved, sender=Guide, dispatch_uid="guides.changes.Guide")
+        for model in (Prerequisite, Step):
+            post_save.connect(changes.part_saved, sender=model, dispatch_uid=f"guides.changes.save.{model.__name__}")
+            post_delete.connect(
+                changes.part_deleted, sender=model, dispatch_uid=f"guides.changes.delete.{model.__name__}"
+            )
         # Old addresses keep leading to a renamed page.
         for model in (Platform, Guide):
             post_save.connect(addresses.record, sender=model, dispatch_uid=f"guides.addresses.{model.__name__}")

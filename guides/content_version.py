@@ -29,6 +29,12 @@ def current() -> int:
     return row[0] if row else 0
 
 
+def bump_on_relation_change(action: str, **kwargs) -> None:
+    """Change the number once a many-to-many relation readers see (related guides) has changed."""
+    if action.startswith("post_"):
+        bump()
+
+
 def bump(**kwargs) -> None:
     """Change the number (also a signal receiver, hence ``kwargs``)."""
     number = secrets.randbits(63)

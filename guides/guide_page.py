@@ -2,10 +2,11 @@
 
 A guide page is the same for every reader but for four parts, the template's slots: the flash
 message, the progress bar, each step (done or not, changed since) and "Did this guide help?".
-The rest, the skeleton, is rendered once per content version and language and cached, with
-what the parts need to know of the steps (order, number, when each last changed). Each part is
-cached too, by version, language and the reader's state of it. A reader's page, or the answer
-to one of their actions, is then a few queries and cache reads, however long the guide.
+The rest, the skeleton (related guides and the structured data for search engines included),
+is rendered once per content version and language and cached, with what the parts need to
+know of the steps (order, number, when each last changed). Each part is cached too, by
+version, language and the reader's state of it. A reader's page, or the answer to one of
+their actions, is then a few queries and cache reads, however long the guide.
 """
 
 import re
@@ -18,16 +19,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from guides import structured_data
 from guides.addresses import in_each_language
 from guides.forms import GuideVoteForm
-from guides.models import Guide, GuideVote, Step, StepCompletion
+from guides.models import GuideVote, Step, StepCompletion
 from guides.page_cache import TIMEOUT, is_shared
 from guides.progress import ReaderProgress
+from guides.related_guides import published_with_related
 from guides.templatetags.slots import MARKER
 
 _SLOT = re.compile(MARKER.format(r"(\w+)"))
@@ -218,16 +222,19 @@ def _cached(key: str, template: str, **context) -> str:
 
 
 def _build(request: HttpRequest, version: int, platform_slug: str, guide_slug: str) -> Skeleton | None:
-    guides = Guide.objects.published().select_related("platform").prefetch_related("prerequisites")
-    guide = guides.filter(platform__slug=platform_slug, slug=guide_slug).first()
-    if guide is None:
+    found = published_with_related(platform_slug, guide_slug)
+    if found is None:
         return None
+    guide = found.guide
+    prefetch_related_objects([guide], "prerequisites")
     steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
     guide_url = guide.get_absolute_url()
     context = {
         "guide": guide,
         "platform": guide.platform,
         "steps": steps,
+        "related": found,
+        "structured_data": structured_data.for_guide(guide, steps, guide.prerequisites.all()),
         "skeleton": True,
         "alternates": in_each_language(guide.get_absolute_url),
         "guide_url": guide_url,

@@ -8,6 +8,8 @@ goes out with ``Cache-Control: public`` and an ``s-maxage`` a CDN or nginx can h
 no cookie, no ``Vary: Cookie``. Pages for a reader with a cookie of ours (progress, a message
 to show) are theirs alone: ``private``, but compressed and validated all the same.
 
+The sitemap, robots.txt and the feeds are shared the same way, with their own content type.
+
 Compression: Brotli or gzip when the browser accepts it. The pages hold no secret (readers'
 forms carry no token, see ``helpcenter.cross_origin``), so compressing them cannot leak one
 (BREACH).
@@ -28,6 +30,7 @@ from django.utils.translation import get_language
 
 from guides import readers
 
+HTML = "text/html; charset=utf-8"
 TIMEOUT = 24 * 60 * 60  # an old version's pages are not read again; they go within a day
 # The cookies whose presence makes a page someone's own: a reader's key, a message to show, a
 # session (signed-in staff; readers of an earlier version kept their key there). Shared caches
@@ -41,15 +44,17 @@ class CachedPage:
     gzip: bytes
     brotli: bytes
     etag: str  # of the body, quoted; each encoding adds a suffix, as its bytes differ
+    content_type: str = HTML
 
     @classmethod
-    def of(cls, html: str) -> "CachedPage":
-        body = html.encode()
+    def of(cls, text: str, content_type: str = HTML) -> "CachedPage":
+        body = text.encode()
         return cls(
             body=body,
             gzip=gzip.compress(body, compresslevel=9, mtime=0),
             brotli=brotli.compress(body, quality=9),
             etag=_etag(body),
+            content_type=content_type,
         )
 
 
@@ -58,9 +63,9 @@ def is_shared(request: HttpRequest) -> bool:
     return not any(name in request.COOKIES for name in PERSONAL_COOKIES)
 
 
-def shared_page(request: HttpRequest, key: str, build: Callable[[], str]) -> HttpResponse:
+def shared_page(request: HttpRequest, key: str, build: Callable[[], str], content_type: str = HTML) -> HttpResponse:
     """The cached page at ``key`` (which must name the content version), built if missing."""
-    return kept_page(request, key) or keep_page(request, key, build())
+    return kept_page(request, key) or keep_page(request, key, build(), content_type)
 
 
 def kept_page(request: HttpRequest, key: str) -> HttpResponse | None:
@@ -74,9 +79,9 @@ def kept_page(request: HttpRequest, key: str) -> HttpResponse | None:
     return _respond(request, page, _shared_control())
 
 
-def keep_page(request: HttpRequest, key: str, html: str) -> HttpResponse:
-    """Cache ``html`` as the shared page at ``key``, and answer with it."""
-    page = CachedPage.of(html)
+def keep_page(request: HttpRequest, key: str, text: str, content_type: str = HTML) -> HttpResponse:
+    """Cache ``text`` as the shared page at ``key``, and answer with it."""
+    page = CachedPage.of(text, content_type)
     cache.set(key, page, TIMEOUT)
     _remember(key, page)
     return _respond(request, page, _shared_control())
@@ -117,7 +122,7 @@ def _respond(request: HttpRequest, page: CachedPage, cache_control: str) -> Http
         response["ETag"] = page.etag
     else:
         encoding, body = _encoded(request, page)
-        response = HttpResponse(body, content_type="text/html; charset=utf-8")
+        response = HttpResponse(body, content_type=page.content_type)
         response["ETag"] = page.etag if encoding is None else f'{page.etag[:-1]}-{encoding}"'
         if encoding:
             response["Content-Encoding"] = encoding

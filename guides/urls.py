@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guides.views import feedback, pages, progress, search
+from guides.views import feedback, pages, progress, search, syndication
 
 app_name = "guides"
 
@@ -10,6 +10,7 @@ step = guide + "steps/<int:step_id>/"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("search/", search.search_page, name="search"),  # before platforms: "search" is no platform's slug
+    path("feed.atom", syndication.feed, name="feed"),
     path("<slug:platform_slug>/", pages.platform_detail, name="platform"),
     path(guide, pages.guide_detail, name="guide"),
     path(guide + "start-over/", progress.start_over, name="start-over"),

@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from guides.views import syndication
 from helpcenter import views
 
 handler400 = "helpcenter.views.bad_request"
@@ -11,6 +12,8 @@ handler500 = "helpcenter.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", syndication.sitemap, name="sitemap"),
+    path("robots.txt", syndication.robots, name="robots"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

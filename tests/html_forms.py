@@ -12,6 +12,7 @@ class _FormFields(HTMLParser):
         self._textarea = None
         self._select = None
         self._options: list[tuple[str, bool]] = []
+        self._multiple = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -31,7 +32,7 @@ class _FormFields(HTMLParser):
         elif tag == "textarea" and name:
             self._textarea = [name, ""]
         elif tag == "select" and name:
-            self._select, self._options = name, []
+            self._select, self._options, self._multiple = name, [], "multiple" in attrs
         elif tag == "option" and self._select is not None:
             self._options.append((attrs.get("value", ""), "selected" in attrs))
 
@@ -49,11 +50,15 @@ class _FormFields(HTMLParser):
         elif tag == "select" and self._select is not None:
             chosen = [value for value, selected in self._options if selected]
             first = self._options[0][0] if self._options else ""
-            self.fields.append((self._select, chosen[0] if chosen else first))
+            if self._multiple:  # a browser sends every chosen value, or nothing
+                if chosen:
+                    self.fields.append((self._select, chosen))
+            else:
+                self.fields.append((self._select, chosen[0] if chosen else first))
             self._select = None
 
 
-def form_fields(html: str, form_id: str) -> dict[str, str]:
+def form_fields(html: str, form_id: str) -> dict[str, str | list[str]]:
     parser = _FormFields(form_id)
     parser.feed(html)
     return dict(parser.fields)

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
-from guides import triage
+from guides import changes, triage
 from guides.admin.conflicts import EditConflictMixin
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
@@ -114,10 +114,12 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
     search_fields = ["title_fr", "title_en", "summary_fr", "summary_en", "slug_fr", "slug_en"]
     prepopulated_fields = {"slug": ["title"]}  # in each language, from the title in that language
     date_hierarchy = "updated_at"
+    autocomplete_fields = ["related_guides"]
     inlines = [PrerequisiteInline, StepInline]
     fieldsets = [
         (None, {"fields": ["platform", "title", "slug", "summary", "conclusion", "minor_change"]}),
         (_("Publication"), {"fields": ["status", "estimated_minutes", "last_verified_on", "verified_app_version"]}),
+        (_("Related guides"), {"fields": ["related_guides"]}),
     ]
 
     def get_queryset(self, request):
@@ -185,11 +187,14 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
         # New rows without a position go last, in the order they were added.
         kept.sort(key=lambda f: (not f.instance.position, f.instance.position or 0, formset.forms.index(f)))
         changed = [f.instance for f in kept if set(f.changed_data) - {"position"}]
+        minor = form.cleaned_data.get("minor_change", False)
         for item in changed:
-            item.minor_change = form.cleaned_data.get("minor_change", False)
+            item.minor_change = minor
         save_in_order(
             formset.model.objects.filter(guide=form.instance), ordered=[f.instance for f in kept], changed=changed
         )
+        if not minor and any("position" in f.changed_data for f in kept if f.instance not in changed):
+            changes.note_change(form.instance.pk)  # moved only: saved without a signal
         formset.save_m2m()
         if formset.model is Step:
             self._offer_to_fix_reports(request, [item for item in changed if item.pk])

@@ -41,6 +41,12 @@ class GuideAdminForm(forms.ModelForm):
             allowed = {Guide.Status.DRAFT, Guide.Status.IN_REVIEW}
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] in allowed]
 
+    def clean_related_guides(self):
+        related = self.cleaned_data["related_guides"]
+        if self.instance.pk is not None and related.filter(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A guide cannot be related to itself."))
+        return related
+
 
 class StepAdminForm(forms.ModelForm):
     minor_change = forms.BooleanField(label=_("Minor change (typo)"), required=False, help_text=MINOR_CHANGE_HELP)

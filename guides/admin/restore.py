@@ -11,6 +11,7 @@ back only:
 - removes the object's current children that the version did not have, as reversion does,
   but only once the editor has seen which of them hold readers' progress or reports and has
   confirmed (reports themselves outlive their step);
+- leaves out, of a guide's related guides, those deleted since the version was saved;
 - keeps each guide's steps and prerequisites at positions 1..n. Reversion writes old positions
   back row by row, which would collide with the unique (guide, position) constraint half-way:
   current rows are first set aside, far above any real position, then renumbered, restored
@@ -89,6 +90,8 @@ class Restore:
             child.delete()
         for version in self.family:
             version.revert()
+        if self.model is Guide:
+            _forget_deleted_picks(int(self.version.object_id))
         # A restored row may point at a parent that is gone (a step of a deleted guide); the
         # database checks that only at commit, where it could no longer be refused cleanly.
         connections[self.version.db].check_constraints(table_names=self._tables())
@@ -126,6 +129,12 @@ class Restore:
 
 def _foreign_key_to(child: type[models.Model], parent: type[models.Model]) -> models.ForeignKey:
     return next(field for field in child._meta.concrete_fields if field.many_to_one and field.related_model is parent)
+
+
+def _forget_deleted_picks(guide_id: int) -> None:
+    """A version's related guides may name guides deleted since: they are left out."""
+    picks = Guide.related_guides.through.objects.filter(from_guide_id=guide_id)
+    picks.exclude(to_guide_id__in=Guide.objects.values("pk")).delete()
 
 
 def _restored_first(child: Ordered) -> tuple[int, bool]:

@@ -106,12 +106,14 @@ def word_diff(before: str, after: str) -> SafeString:
 def _compared_fields(model: type[models.Model]) -> list[models.Field]:
     # The plain column of a translated field (``title``) holds whichever language was active
     # at save time; ``title_fr`` and ``title_en`` say what changed, language by language.
-    fields = model._meta.concrete_fields
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
     translated = {field.translated_field.name for field in fields if isinstance(field, TranslationField)}
     return [field for field in fields if field.editable and not field.primary_key and field.name not in translated]
 
 
 def _same(old: object, new: object) -> bool:
+    if isinstance(old, list) or isinstance(new, list):  # related objects, in no particular order
+        return sorted(map(str, old or [])) == sorted(map(str, new or []))
     # An untouched translation is stored as None or "" depending on how the row was written.
     return (old if old is not None else "") == (new if new is not None else "")
 
@@ -122,6 +124,8 @@ def shown(field: models.Field, value: object) -> str:
         return ""
     if field.flatchoices:
         return str(dict(field.flatchoices).get(value, value))
+    if field.many_to_many:
+        return ", ".join(sorted(map(str, field.related_model._default_manager.filter(pk__in=value))))
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else str(value)

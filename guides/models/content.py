@@ -4,7 +4,7 @@ Text fields marked as translated in ``translation.py`` get ``_fr`` and ``_en`` c
 django-modeltranslation; French is the source language.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,11 +49,61 @@ class TranslatedContent(models.Model):
         return known[language]
 
 
-class TracksTranslations(models.Model):
+class TracksChanges(models.Model):
+    """Tells a change readers should hear of from a minor one.
+
+    Editors flag a typo fix as minor by setting ``minor_change`` on the instance before saving.
+    An object loaded from the database remembers what it held, so that a save changing nothing
+    readers see (the admin saves a form even when nobody touched it) is no change either; after
+    a save, ``changed_for_readers`` says which it was."""
+
+    minor_change = False
+    shown_fields: tuple[str, ...] = ()  # what readers see of it besides its translated fields
+    changed_for_readers = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.changed_for_readers = self._changes_what_readers_see()
+        super().save(*args, **kwargs)
+        deferred = self.get_deferred_fields()
+        self._loaded_values = {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.attname not in deferred
+        }
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Keep what the database held (cheap: pages load many steps, few are saved).
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def _changes_what_readers_see(self) -> bool:
+        if self.minor_change:
+            return False
+        saved = getattr(self, "_loaded_values", None)
+        if saved is None:  # a new object
+            return True
+        translated = translator.get_options_for_model(type(self)).all_fields
+        names = [build_localized_fieldname(name, code) for name in translated for code in language_codes()]
+        return any(
+            name in saved and not _same(getattr(self, name), saved[name]) for name in [*names, *self.shown_fields]
+        )
+
+
+def _same(value: object, stored: object) -> bool:
+    # An empty translation is stored as None or "" depending on how the row was written.
+    return (value if value is not None else "") == (stored if stored is not None else "")
+
+
+class TracksTranslations(TracksChanges):
     """Marks an English field out of date when its French source changes after it.
 
-    Editors may flag a French edit as minor (a typo) by setting ``minor_change`` on the instance
-    before saving; then translations stay as they are. Saving an English field clears its mark.
+    A French edit flagged as minor (a typo, see ``TracksChanges``) leaves translations as they
+    are. Saving an English field clears its mark.
     """
 
     outdated_translations = models.JSONField(
@@ -63,30 +113,12 @@ class TracksTranslations(models.Model):
         help_text=_("Fields whose English text is older than a change of the French original."),
     )
 
-    minor_change = False
-
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         self._note_translation_changes()
         super().save(*args, **kwargs)
-        self._loaded_values = {name: getattr(self, name) for name in self._tracked_columns()}
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        # Keep what the database held (cheap: pages load many steps, few are saved).
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_values = dict(zip(field_names, values, strict=True))
-        return instance
-
-    @classmethod
-    def _tracked_columns(cls) -> list[str]:
-        return [
-            build_localized_fieldname(name, language)
-            for name in translator.get_options_for_model(cls).all_fields
-            for language in (SOURCE_LANGUAGE, "en")
-        ]
 
     def _note_translation_changes(self) -> None:
         saved = getattr(self, "_loaded_values", None)
@@ -260,10 +292,32 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
     verified_app_version = models.CharField(
         _("verified app version"), max_length=40, blank=True, help_text=_("The app version it was checked with.")
     )
+    related_guides = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="related_from",
+        verbose_name=_("related guides"),
+        help_text=_(
+            "Shown at the end of the guide, once published. Without any, readers see other guides of the same platform."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False, help_text=_("When readers could first see it.")
+    )
+    changed_at = models.DateTimeField(
+        _("last changed for readers"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Its last change other than a minor one, or of its steps and prerequisites."),
+    )
 
     objects = GuideQuerySet.as_manager()
+
+    shown_fields = ("status", "platform_id", "estimated_minutes")
 
     class Meta:
         ordering = ["platform__position", "created_at"]
@@ -275,12 +329,34 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        dated = self._date_the_change()
+        if dated and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *dated}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("guides:guide", args=[self.platform.slug, self.slug])
+
+    def _date_the_change(self) -> list[str]:
+        """Date a first publication, or a change readers should hear of: the fields it set."""
+        now = timezone.now()
+        if self.is_published and self.published_at is None:
+            self.published_at = self.changed_at = now
+            return ["published_at", "changed_at"]
+        if self._changes_what_readers_see():
+            self.changed_at = now
+            return ["changed_at"]
+        return []
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def last_changed(self) -> datetime:
+        """When readers last saw it change: what the feed and the sitemap date it by."""
+        return self.changed_at or self.published_at or self.updated_at
 
     def mark_verified(self, app_version: str = "") -> None:
         self.last_verified_on = timezone.localdate()
@@ -304,7 +380,7 @@ class Ordered(models.Model):
         ordering = ["position"]
 
 
-class Prerequisite(Ordered, TranslatedContent):
+class Prerequisite(Ordered, TracksChanges, TranslatedContent):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="prerequisites", verbose_name=_("guide"))
     text = models.CharField(_("text"), max_length=300)
 
@@ -360,6 +436,8 @@ class Step(Ordered, TracksTranslations, TranslatedContent):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StepQuerySet.as_manager()
+
+    shown_fields = ("surface", "image")
 
     class Meta(Ordered.Meta):
         constraints = [models.UniqueConstraint(fields=["guide", "position"], name="step_position_unique")]

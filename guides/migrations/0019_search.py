@@ -72,7 +72,7 @@ drop_index = _run({"sqlite": SQLITE_UNDO, "postgresql": POSTGRESQL_UNDO})
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("guides", "0017_addresses_per_language"),
+        ("guides", "0018_feeds_and_related_guides"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
