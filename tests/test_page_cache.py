@@ -153,3 +153,9 @@ def test_pages_are_served_when_the_cache_keeps_nothing(guide, settings):
     reader.post(step_url(guide.steps.first(), "done"), {"done": "1"})
     assert "1 of 3 steps done" in reader.get(guide_url(guide, language="en")).content.decode()
     assert Client().get(guide_url(guide)).status_code == 200
+
+
+def test_a_query_string_sent_to_a_shared_page_never_reaches_its_links():
+    first = Client().get("/fr/", {"x": "junk"}).content.decode()
+    assert "junk" not in first
+    assert "junk" not in Client().get("/fr/").content.decode()

@@ -217,3 +217,9 @@ def test_a_count_that_cannot_be_written_costs_the_reader_nothing(catalogue, monk
     response = Client().get("/fr/search/", {"q": "snapchat"})
     assert response.status_code == 200
     assert "Aucun guide ne correspond à « snapchat »." in response.content.decode()
+
+
+def test_the_language_switcher_keeps_the_search_and_nothing_else(catalogue):
+    page = Client().get("/fr/search/", {"q": "archiver", "utm_source": "spam"}).content.decode()
+    assert 'href="/en/search/?q=archiver" hreflang="en"' in page
+    assert "spam" not in page

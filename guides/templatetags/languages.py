@@ -20,12 +20,13 @@ class LanguageLink:
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[LanguageLink]:
-    """A page whose address holds slugs, which differ by language, gives its address in each
-    language as ``alternates`` (``guides.addresses.in_each_language``); other pages are found at
-    the request's own address in the other language."""
+    """A page whose address holds slugs, which differ by language, or a query string that
+    matters (search), gives its address in each language as ``alternates``; other pages are at
+    the request's own path in the other language. Never the query string as the request sent it:
+    a shared page keeps whatever its first request sent, for everyone."""
     alternates = context.get("alternates") or {}
     request = context.get("request")
-    path = request.get_full_path() if request else "/"
+    path = request.path if request else "/"
     current = get_language()
     return [
         LanguageLink(
