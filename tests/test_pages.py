@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.db import OperationalError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.template.loader import render_to_string
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -201,3 +202,12 @@ def test_a_guide_without_steps_shows_no_empty_progress_bar(client, platform):
 def test_error_pages_speak_the_readers_language(template, message):
     with translation.override("en"):
         assert message in render_to_string(template)
+
+
+def test_the_home_page_shows_a_few_guides_per_platform_and_links_to_all(platform):
+    for number in range(8):
+        make_guide(platform, slug=f"guide-{number}", title_en=f"Guide number {number}")
+    page = Client().get("/en/").content.decode()
+    assert page.count("Guide number") == 6
+    assert '<a href="/en/demo/">See all 8 guides for Demo</a>' in page
+    assert Client().get("/en/demo/").content.decode().count("Guide number") == 8

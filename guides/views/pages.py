@@ -22,6 +22,10 @@ from guides.progress import progress_of_loaded, steps_for_reader
 from guides.readers import reader_key
 
 
+# The home page shows the first few guides of each platform; the platform's page shows them all.
+HOME_GUIDES_PER_PLATFORM = 6
+
+
 def _published_guides():
     return Guide.objects.published().select_related("platform")
 
@@ -34,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
             .distinct()
             .prefetch_related(Prefetch("guides", queryset=_published_guides(), to_attr="published_guides"))
         )
-        return render_to_string("guides/home.html", {"platforms": platforms}, request=request)
+        context = {"platforms": platforms, "shown": HOME_GUIDES_PER_PLATFORM}
+        return render_to_string("guides/home.html", context, request=request)
 
     return _list_page(request, build)
 
