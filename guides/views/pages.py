@@ -21,7 +21,6 @@ from guides.models import Guide, GuideVote, Platform
 from guides.progress import progress_of_loaded, steps_for_reader
 from guides.readers import reader_key
 
-
 # The home page shows the first few guides of each platform; the platform's page shows them all.
 HOME_GUIDES_PER_PLATFORM = 6
 
