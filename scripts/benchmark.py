@@ -52,6 +52,8 @@ from itertools import cycle
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import benchmark_search  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 
@@ -162,8 +164,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(scratch: Path) -> dict[str, str]:
-    """Production mode over plain HTTP on files in ``scratch``, whatever the caller's settings."""
+def environment(scratch: Path, database_url: str = "") -> dict[str, str]:
+    """Production mode over plain HTTP on files in ``scratch`` (and a SQLite database there
+    unless ``database_url`` says otherwise), whatever the caller's settings."""
     inherited = {
         name: value
         for name, value in os.environ.items()
@@ -177,7 +180,7 @@ def environment(scratch: Path) -> dict[str, str]:
         "DJANGO_HTTPS": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{scratch}/benchmark.sqlite3",
+        "DATABASE_URL": database_url or f"sqlite:///{scratch}/benchmark.sqlite3",
         "DJANGO_STATIC_ROOT": str(scratch / "static"),
         "DJANGO_MEDIA_ROOT": str(scratch / "media"),
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -246,8 +249,19 @@ def inside_seed() -> None:
             )
             for position, model in zip(range(1, count + 1), cycle(models), strict=False)
         )
-    guides = Guide.objects.published().select_related("platform")
+    benchmark_search.seed_catalogue(ROOT)
+    guides = (
+        Guide.objects.published().select_related("platform").filter(slug__in=[TIKTOK_GUIDE[1], *LONG_GUIDES.values()])
+    )
     print(json.dumps({f"/fr/{g.platform.slug}/{g.slug}/": list(g.steps.values_list("pk", flat=True)) for g in guides}))
+
+
+def inside_count_search_queries() -> None:
+    """SQL queries of each planned search, a first request each, by kind."""
+    import django
+
+    django.setup()
+    print(json.dumps(benchmark_search.count_queries(benchmark_search.searches(ROOT))))
 
 
 def inside_count_queries() -> None:
@@ -361,12 +375,8 @@ def measured_cases(server: Server, guides: dict[str, list[int]], reader: Reader)
             body="done=1",
             target=0.25,
         ),
+        Case("search “tiktok” (fr)", "search", SEARCH),
     ]
-    # Search, measured once its route exists: until then the address is a 404.
-    if server.request("GET", SEARCH).status == 200:
-        cases.append(Case("search “tiktok” (fr)", "search", SEARCH))
-    else:
-        progress(f"no search yet ({SEARCH} does not answer 200): not measured")
     return cases
 
 
@@ -564,7 +574,7 @@ def first_visit(server: Server, path: str) -> list[tuple[str, str, int]]:
 # --- the report ------------------------------------------------------------------------------------
 
 
-def report(results, downloads, rss_start, rss_end, busy, args) -> str:
+def report(results, downloads, rss_start, rss_end, busy, args, searched) -> str:
     lines = [
         "| case | req/s | bare req/s | ratio | target | p50 ms | p99 ms | bytes | bytes sent | SQL |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -589,6 +599,7 @@ def report(results, downloads, rss_start, rss_end, busy, args) -> str:
         "",
         f"- First visit to the 7-step guide: **{total:,} bytes** on the wire (target ≤ 25,000): {parts}.",
         f"- Worker memory (RSS): {_mib(rss_start)} MiB after start, {_mib(rss_end)} MiB after the run.",
+        *search_lines(searched),
         f"- {cores} cores ({_cpu_model()}), Python {platform.python_version()}; gunicorn {args.workers} sync "
         f"workers, SQLite, debug off; wrk {args.threads} threads, {args.connections} connections, "
         f"`Accept-Encoding: {BROWSER_ACCEPT_ENCODING}`; {args.rounds} interleaved round(s) of {args.seconds} s "
@@ -644,15 +655,71 @@ def run(args: argparse.Namespace) -> None:
                 results.append(Result(case, sizes[case.slug], queries[case.slug], real, bare))
             rss_end = server.worker_rss_mib()
             busy = other_load.share()
+            searched = [measure_search("SQLite", env, server)]
         finally:
             server.stop()
-        probe = f"Not Found: {urlsplit(SEARCH).path}"  # the search probe's, while search does not exist
-        logged = "\n".join(line for line in server.log.read_text().splitlines() if line.strip() != probe)
+        if args.postgres:
+            searched.append(search_on_postgres(args.postgres, scratch, args.workers))
+        logged = server.log.read_text()
         if logged.strip():
             progress(f"gunicorn logged:\n{logged[-3000:]}")
     if busy > 0.1:
         progress(f"warning: other processes used {busy:.0%} of the CPU while timing: expect noisy figures")
-    print(report(results, downloads, rss_start, rss_end, busy, args))
+    print(report(results, downloads, rss_start, rss_end, busy, args, searched))
+
+
+def measure_search(database: str, env: dict[str, str], server: Server):
+    """Distinct searches over the catalogue, each once; and the SQL queries of each kind."""
+    planned = benchmark_search.searches(ROOT)
+    progress(f"search on {database}: {len(planned)} distinct searches, each once")
+
+    def get(path: str) -> tuple[int, bytes]:
+        reply = server.request("GET", path, {"Accept-Encoding": "identity"})
+        return reply.status, reply.body
+
+    latency = benchmark_search.latency(database, get, planned)
+    queries = json.loads(_run_quietly([sys.executable, __file__, "--inside", "count-search-queries"], env))
+    return latency, queries
+
+
+def search_on_postgres(url: str, scratch: Path, workers: int):
+    """The same catalogue and searches on a throw-away database of the PostgreSQL server at ``url``."""
+    import psycopg
+
+    name = f"benchmark_{secrets.token_hex(6)}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        database_url = urlsplit(url)._replace(path=f"/{name}").geturl()
+        env = environment(scratch / "postgresql", database_url)
+        (scratch / "postgresql").mkdir(exist_ok=True)
+        progress("preparing the same catalogue on PostgreSQL…")
+        prepare(env)
+        server = Server(env, scratch / "postgresql", workers)
+        try:
+            server.wait_until_up()
+            return measure_search("PostgreSQL", env, server)
+        finally:
+            server.stop()
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def search_lines(searched) -> list[str]:
+    catalogue = f"{benchmark_search.CATALOGUE_GUIDES:,} guides of {benchmark_search.CATALOGUE_STEPS} steps"
+    lines = [
+        f"- Search over {catalogue} (and the others), {benchmark_search.SEARCHES} distinct searches sent once "
+        "each, one at a time, so that no cache answers (one word, two words, a word being typed, a typo, "
+        "nothing found; French and English):"
+    ]
+    for latency, queries in searched:
+        per_kind = ", ".join(
+            f"{kind} {min(counts)}" + (f" to {max(counts)}" if max(counts) != min(counts) else "")
+            for kind, counts in queries.items()
+        )
+        lines.append(f"  - {latency.line()}. SQL per search: {per_kind}.")
+    return lines
 
 
 def count_queries(env: dict[str, str], server: Server, cases: list[Case]) -> dict[str, int | None]:
@@ -682,10 +749,21 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--inside", choices=["seed", "count-queries"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCHMARK_POSTGRES_URL", ""),
+        help="a PostgreSQL server (URL of any database on it) to time search on too, in a throw-away "
+        "database (default: $BENCHMARK_POSTGRES_URL; none: SQLite only)",
+    )
+    parser.add_argument("--inside", choices=["seed", "count-queries", "count-search-queries"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside:
-        {"seed": inside_seed, "count-queries": inside_count_queries}[args.inside]()
+        inside = {
+            "seed": inside_seed,
+            "count-queries": inside_count_queries,
+            "count-search-queries": inside_count_search_queries,
+        }
+        inside[args.inside]()
         return
     if min(args.rounds, args.seconds, args.warmup, args.threads, args.workers) < 1 or args.connections < args.threads:
         parser.error("rounds, seconds, warm-up, threads and workers must be at least 1, connections at least threads")

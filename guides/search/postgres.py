@@ -63,7 +63,8 @@ def find(words: list[Word], language: str, limit: int, offset: int) -> tuple[lis
     coverage = " + ".join(f"bool_or(w{index})::int" for index in range(len(words)))
     any_word = " || ".join(f"q{index}" for index in range(len(words)))
     sql = f"""
-        WITH words AS (SELECT {each}), query AS (SELECT *, {any_word} AS any_word FROM words)
+        WITH words AS MATERIALIZED (SELECT {each}),
+             query AS MATERIALIZED (SELECT *, {any_word} AS any_word FROM words)
         SELECT guide_id, (array_agg(id ORDER BY score DESC))[1], SUM(score) AS total, {coverage} AS coverage,
                COUNT(*) OVER () AS found
         FROM (

@@ -18,12 +18,16 @@ class Marker:
         self.language = language
         self.terms = {term for word in words if not word.prefix for term in _all_stems(word.text, language)}
         self.prefixes = tuple(term for word in words if word.prefix for term in _all_stems(word.text, language))
+        self._seen: dict[str, bool] = {}  # results repeat their words: each is judged once
 
     def matches(self, token: str) -> bool:
-        token_stems = stems(token, self.language)
-        return any(stem in self.terms or stem.startswith(self.prefixes) for stem in token_stems) or (
-            bool(self.prefixes) and fold(token).startswith(self.prefixes)
-        )
+        found = self._seen.get(token)
+        if found is None:
+            token_stems = stems(token, self.language)
+            found = self._seen[token] = any(
+                stem in self.terms or stem.startswith(self.prefixes) for stem in token_stems
+            ) or (bool(self.prefixes) and fold(token).startswith(self.prefixes))
+        return found
 
     def mark(self, text: str) -> SafeString:
         """The whole text, escaped, its matching words in ``<mark>``."""
