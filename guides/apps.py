@@ -46,13 +46,14 @@ class GuidesConfig(AppConfig):
         for model, changed in (
             (Platform, documents.platform_changed),
             (Guide, documents.guide_changed),
-            (Prerequisite, documents.prerequisite_changed),
-            (Step, documents.step_changed),
+            (Prerequisite, documents.part_changed),
+            (Step, documents.part_changed),
         ):
             post_save.connect(changed, sender=model, dispatch_uid=f"guides.search.save.{model.__name__}")
-        post_delete.connect(
-            documents.prerequisite_changed, sender=Prerequisite, dispatch_uid="guides.search.delete.Prerequisite"
-        )
+        for model in (Prerequisite, Step):
+            post_delete.connect(
+                documents.part_changed, sender=model, dispatch_uid=f"guides.search.delete.{model.__name__}"
+            )
 
 
 class HelpCenterAdminConfig(admin_apps.AdminConfig):

@@ -36,7 +36,8 @@ def vocabulary(root: Path) -> dict[str, list[str]]:
             elif line.startswith("msgstr"):
                 in_translation = True
             if in_translation:
-                for word in _WORD.findall(re.sub(r"%\(\w+\)s|\{\{.*?\}\}|<[^>]+>", "", line)):
+                text = line.partition('"')[2].rpartition('"')[0]  # the quoted text, not the keyword
+                for word in _WORD.findall(re.sub(r"%\(\w+\)s|\{\{.*?\}\}|<[^>]+>|\\[nt\"]", "", text)):
                     counts[word.lower()] = counts.get(word.lower(), 0) + 1
     return {language: sorted(counts, key=lambda word: -counts[word]) for language, counts in found.items()}
 
@@ -53,6 +54,8 @@ def searched_words(root: Path) -> dict[str, list[str]]:
 
 def seed_catalogue(root: Path) -> None:
     """Publish the catalogue (inside Django), then write its search documents."""
+    from django.db import connection
+
     from guides.models import Guide, Platform, Step
     from guides.search import documents
 
@@ -102,6 +105,9 @@ def seed_catalogue(root: Path) -> None:
         for title_fr in [text("fr", rng.randint(3, 6))]
     )
     documents.rebuild()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum soon would: the planner's figures for the new rows
 
 
 @dataclass(frozen=True)

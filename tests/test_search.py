@@ -4,11 +4,11 @@ table runs on SQLite and, in CI, on PostgreSQL."""
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from guides.models import Guide, MissedSearch
+from guides.models import Guide, MissedSearch, Platform, SearchDocument
 from guides.search import search
 from tests.factories import make_guide
 from tests.search_catalogue import make_catalogue
@@ -129,6 +129,26 @@ def test_an_edited_step_is_found_by_its_new_words_only(catalogue):
     step.save()
     assert first_guides(search("souvenirs", "fr"), catalogue) == ["archive-label"]
     assert "archive-label" not in first_guides(search("archiver", "fr"), catalogue, 5)
+
+
+def test_a_deleted_step_takes_its_words_out_of_its_guide(catalogue):
+    catalogue["archive-label"].steps.get().delete()
+    assert "archive-label" not in first_guides(search("archiver", "fr"), catalogue, 5)
+    catalogue["two-factor"].prerequisites.create(position=1, text_fr="Votre trousseau de clés")
+    assert first_guides(search("trousseau", "fr"), catalogue) == ["two-factor"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("deleted", ["guide", "queryset"])
+def test_deleting_a_published_guide_takes_its_documents_along(deleted):
+    """Its steps and prerequisites go first, in the same deletion: their documents must not be
+    written again for a guide about to go (the commit would fail on the foreign key)."""
+    platform = Platform.objects.create(slug="snapchat", name_fr="Snapchat", name_en="Snapchat", position=9)
+    guide = make_guide(platform, steps=2)
+    guide.prerequisites.create(position=1, text_fr="Un téléphone")
+    with transaction.atomic():
+        (guide if deleted == "guide" else Guide.objects.filter(pk=guide.pk)).delete()
+    assert not SearchDocument.objects.filter(guide_id=guide.pk).exists()
 
 
 def test_a_result_links_to_the_matching_step_and_marks_the_words(catalogue):

@@ -8,22 +8,22 @@ from django.db import migrations, models
 # later ones change it with migrations of their own.
 SQLITE = [
     """CREATE VIRTUAL TABLE guides_search_fts USING fts5(
-        language, title_terms, labels_terms, body_terms,
+        language, scope, guide_id, title_terms, labels_terms, body_terms,
         content='guides_searchdocument', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
     )""",
     """CREATE TRIGGER guides_searchdocument_insert AFTER INSERT ON guides_searchdocument BEGIN
-        INSERT INTO guides_search_fts (rowid, language, title_terms, labels_terms, body_terms)
-        VALUES (new.id, new.language, new.title_terms, new.labels_terms, new.body_terms);
+        INSERT INTO guides_search_fts (rowid, language, scope, guide_id, title_terms, labels_terms, body_terms)
+        VALUES (new.id, new.language, new.scope, new.guide_id, new.title_terms, new.labels_terms, new.body_terms);
     END""",
     """CREATE TRIGGER guides_searchdocument_delete AFTER DELETE ON guides_searchdocument BEGIN
-        INSERT INTO guides_search_fts (guides_search_fts, rowid, language, title_terms, labels_terms, body_terms)
-        VALUES ('delete', old.id, old.language, old.title_terms, old.labels_terms, old.body_terms);
+        INSERT INTO guides_search_fts (guides_search_fts, rowid, language, scope, guide_id, title_terms, labels_terms, body_terms)
+        VALUES ('delete', old.id, old.language, old.scope, old.guide_id, old.title_terms, old.labels_terms, old.body_terms);
     END""",
     """CREATE TRIGGER guides_searchdocument_update AFTER UPDATE ON guides_searchdocument BEGIN
-        INSERT INTO guides_search_fts (guides_search_fts, rowid, language, title_terms, labels_terms, body_terms)
-        VALUES ('delete', old.id, old.language, old.title_terms, old.labels_terms, old.body_terms);
-        INSERT INTO guides_search_fts (rowid, language, title_terms, labels_terms, body_terms)
-        VALUES (new.id, new.language, new.title_terms, new.labels_terms, new.body_terms);
+        INSERT INTO guides_search_fts (guides_search_fts, rowid, language, scope, guide_id, title_terms, labels_terms, body_terms)
+        VALUES ('delete', old.id, old.language, old.scope, old.guide_id, old.title_terms, old.labels_terms, old.body_terms);
+        INSERT INTO guides_search_fts (rowid, language, scope, guide_id, title_terms, labels_terms, body_terms)
+        VALUES (new.id, new.language, new.scope, new.guide_id, new.title_terms, new.labels_terms, new.body_terms);
     END""",
 ]
 SQLITE_UNDO = [
@@ -47,7 +47,8 @@ POSTGRESQL = [
     $$""",
     """CREATE TRIGGER guides_searchdocument_vector BEFORE INSERT OR UPDATE ON guides_searchdocument
         FOR EACH ROW EXECUTE FUNCTION guides_searchdocument_vector()""",
-    "CREATE INDEX guides_searchdocument_vector ON guides_searchdocument USING gin (vector)",
+    # Guides are ranked by their whole documents; parts are read by guide.
+    "CREATE INDEX guides_searchdocument_vector ON guides_searchdocument USING gin (vector) WHERE scope = 'whole'",
     "CREATE INDEX guides_searchword_trigrams ON guides_searchword USING gin (word gin_trgm_ops)",
 ]
 POSTGRESQL_UNDO = [
@@ -127,6 +128,17 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("language", models.CharField(max_length=10)),
+                ("scope", models.CharField(max_length=5)),
+                (
+                    "guide",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="guides.guide"),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="guides.step"
+                    ),
+                ),
                 ("url", models.CharField(max_length=400)),
                 ("platform_name", models.CharField(blank=True, max_length=100)),
                 ("title", models.TextField()),
@@ -138,16 +150,6 @@ class Migration(migrations.Migration):
                 ("title_terms", models.TextField(blank=True)),
                 ("labels_terms", models.TextField(blank=True)),
                 ("body_terms", models.TextField(blank=True)),
-                (
-                    "guide",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="guides.guide"),
-                ),
-                (
-                    "step",
-                    models.ForeignKey(
-                        null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="guides.step"
-                    ),
-                ),
             ],
             options={
                 "indexes": [models.Index(fields=["guide", "language"], name="guides_sear_guide_i_3d8363_idx")],

@@ -14,10 +14,15 @@ from guides.models.content import Guide, Step
 
 
 class SearchDocument(models.Model):
-    """One part of a published guide as a reader of one language sees it: the guide itself
-    (title, platform, summary, prerequisites, conclusion) or one of its steps."""
+    """A published guide as a reader of one language sees it: the whole guide in one document,
+    which ranks guides, and each of its parts, which show where a guide matches: the guide
+    itself (title, platform, summary, prerequisites, conclusion) and each of its steps."""
+
+    WHOLE, GUIDE, STEP = "whole", "guide", "step"  # scopes: the whole guide, or one of its parts
 
     language = models.CharField(max_length=10)
+    scope = models.CharField(max_length=5)
+    # Before the texts: the columns read for every match stay on the row's first page.
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="+")
     step = models.ForeignKey(Step, on_delete=models.CASCADE, null=True, related_name="+")
     # What results show, as the page shows it (French where the language's text is missing).

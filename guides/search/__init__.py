@@ -9,13 +9,15 @@ matching part (a step, or the guide's summary) with the words marked.
 
 The database does the matching: FTS5 on SQLite (``guides.search.sqlite``), full-text search with
 per-language configurations on PostgreSQL (``guides.search.postgres``), over the documents
-``guides.search.documents`` keeps. A search is three or four queries, whatever the catalogue.
+``guides.search.documents`` keeps: guides are ranked by their whole documents, then the parts of
+the guides on the page are read to show where each matches. A search is four or five queries,
+whatever the catalogue.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.safestring import SafeString
 
 from guides.models import SearchDocument
@@ -70,9 +72,11 @@ def search(query: str, language: str, page: int = 1) -> Results:
     backend = postgres if connection.vendor == "postgresql" else sqlite
     fixes = backend.corrections([fold(word) for word in typed], language)
     words = _words(backend, typed, fixes, language, being_typed=not query[-1:].isspace())
-    matches, total = backend.find(words, language, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    found, total = backend.find(words, language, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    best = backend.best_parts(words, language, [guide.guide_id for guide in found])
     corrected = " ".join(fixes.get(fold(word), word) for word in typed) if fixes else ""
-    return Results(query=query, corrected=corrected, results=_results(matches, words, language), total=total, page=page)
+    results = _results([guide.guide_id for guide in found], best, words, language)
+    return Results(query=query, corrected=corrected, results=results, total=total, page=page)
 
 
 def _words(backend, typed: list[str], fixes: dict[str, str], language: str, being_typed: bool) -> list[Word]:
@@ -87,34 +91,36 @@ def _words(backend, typed: list[str], fixes: dict[str, str], language: str, bein
     return words
 
 
-def _results(matches, words: list[Word], language: str) -> list[Result]:
-    if not matches:
+def _results(guide_ids: list[int], best: dict[int, int], words: list[Word], language: str) -> list[Result]:
+    """The guides found, in order, each with its part that matches best (or its own)."""
+    if not guide_ids:
         return []
-    guide_ids = [match.guide_id for match in matches]
-    best_ids = {match.document_id for match in matches}
     documents = (
-        SearchDocument.objects.filter(language=language, guide_id__in=guide_ids, step__isnull=True)
-        | SearchDocument.objects.filter(pk__in=best_ids)
-    ).annotate(step_number=F("step__position"))
+        SearchDocument.objects.filter(language=language, guide_id__in=guide_ids)  # by its index
+        .filter(Q(scope=SearchDocument.GUIDE) | Q(pk__in=best.values()))
+        .defer("title_terms", "labels_terms", "body_terms")
+        .annotate(step_number=F("step__position"))
+    )
     by_id = {document.pk: document for document in documents}
     guides = {document.guide_id: document for document in by_id.values() if document.step_id is None}
     marker = Marker(words, language)
     results = []
-    for match in matches:
-        guide, best = guides.get(match.guide_id), by_id.get(match.document_id)
-        if guide is None or best is None:  # changed since the first query
+    for guide_id in guide_ids:
+        guide = guides.get(guide_id)
+        if guide is None:  # changed since the first query
             continue
-        in_step = best.step_id is not None
+        best_part = by_id.get(best.get(guide_id), guide)
+        in_step = best_part.step_id is not None
         results.append(
             Result(
                 title=marker.mark(guide.title),
                 title_language=guide.title_language,
                 platform_name=guide.platform_name,
-                url=best.anchor_url,
-                extract=marker.extract(best.body or best.labels or guide.body),
-                extract_language=best.body_language if best.body else guide.body_language,
-                step_number=best.step_number if in_step else None,
-                step_title=marker.mark(best.title) if in_step else None,
+                url=best_part.anchor_url,
+                extract=marker.extract(best_part.body or best_part.labels or guide.body),
+                extract_language=best_part.body_language if best_part.body else guide.body_language,
+                step_number=best_part.step_number if in_step else None,
+                step_title=marker.mark(best_part.title) if in_step else None,
             )
         )
     return results

@@ -1,14 +1,15 @@
-"""Keep what search reads in step with the guides: a published guide is a document per language
-for itself and one per step; a guide that is not published has none.
+"""Keep what search reads in step with the guides: a published guide is, in each language, one
+document for the whole guide (which ranks it) and one per part (itself and each step, which
+show where it matches); a guide that is not published has none.
 
 Written in the transaction of the change, by signals (see ``guides.apps``), so that search never
-shows a guide readers cannot open, nor misses one they can. A step's save rewrites that step's
-documents; any other change rewrites the guide's.
+shows a guide readers cannot open, nor misses one they can. Any change rewrites the documents
+of the guides it touches.
 """
 
 import html
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from django.utils.html import strip_tags
 
@@ -30,18 +31,15 @@ def platform_changed(sender, instance: Platform, raw: bool = False, **kwargs) ->
         reindex(Guide.objects.filter(platform=instance))
 
 
-def prerequisite_changed(sender, instance: Prerequisite, raw: bool = False, **kwargs) -> None:
+def part_changed(sender, instance: Prerequisite | Step, raw: bool = False, **kwargs) -> None:
+    """A prerequisite or step saved or deleted. When its guide or platform is being deleted
+    (``origin``), that deletion takes the documents along: writing them again would refer to a
+    guide about to go."""
+    origin = kwargs.get("origin")
+    if origin is not None and (origin.model if isinstance(origin, QuerySet) else type(origin)) is not sender:
+        return
     if not raw:
         reindex(Guide.objects.filter(pk=instance.guide_id))
-
-
-def step_changed(sender, instance: Step, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return
-    guide = Guide.objects.published().select_related("platform").filter(pk=instance.guide_id).first()
-    SearchDocument.objects.filter(step_id=instance.pk).delete()
-    if guide is not None:
-        _write([_step_document(guide, instance, language) for language in language_codes()])
 
 
 def reindex(guides) -> None:
@@ -73,9 +71,40 @@ def documents_of(guide: Guide) -> list[SearchDocument]:
     """The documents of a published guide (with its platform, prerequisites and steps loaded)."""
     documents = []
     for language in language_codes():
-        documents.append(_guide_document(guide, language))
-        documents.extend(_step_document(guide, step, language) for step in guide.steps.all())
+        parts = [_guide_document(guide, language)]
+        parts.extend(_step_document(guide, step, language) for step in guide.steps.all())
+        documents.append(_whole(parts))
+        documents.extend(parts)
     return documents
+
+
+def _whole(parts: list[SearchDocument]) -> SearchDocument:
+    """The guide in one document, its parts' texts and terms put together: its title, then
+    its platform, step titles and interface labels (what the reader sees on screen), then the
+    rest."""
+    guide, steps = parts[0], parts[1:]
+
+    def joined(*texts: str) -> str:
+        return "\n".join(text for text in texts if text)
+
+    return SearchDocument(
+        language=guide.language,
+        scope=SearchDocument.WHOLE,
+        guide=guide.guide,
+        url=guide.url,
+        platform_name=guide.platform_name,
+        title=guide.title,
+        labels=joined(guide.labels, *(part for step in steps for part in (step.title, step.labels))),
+        body=joined(guide.body, *(step.body for step in steps)),
+        title_language=guide.title_language,
+        body_language=guide.body_language,
+        search_config=guide.search_config,
+        title_terms=guide.title_terms,
+        labels_terms=joined(
+            guide.labels_terms, *(part for step in steps for part in (step.title_terms, step.labels_terms))
+        ),
+        body_terms=joined(guide.body_terms, *(step.body_terms for step in steps)),
+    )
 
 
 def _guide_document(guide: Guide, language: str) -> SearchDocument:
@@ -109,6 +138,7 @@ def _document(
     (title_text, title_untranslated), (body_text, body_untranslated) = title, body
     return SearchDocument(
         language=language,
+        scope=SearchDocument.GUIDE if step is None else SearchDocument.STEP,
         guide=guide,
         step=step,
         url=guide.get_absolute_url(),
@@ -130,6 +160,7 @@ def _write(documents: list[SearchDocument]) -> None:
     vocabulary = {
         (document.language, word)
         for document in documents
+        if document.scope != SearchDocument.WHOLE  # it holds its parts' words
         for part in (document.title, document.labels, document.body)
         for word in text.words(part)
         if _MIN_WORD <= len(word) <= 100

@@ -1,8 +1,8 @@
 """Show readers why a guide matched: the words of their query marked, in a short extract."""
 
 import re
+from html import escape  # Django's own escape, without its lazy-string wrapper: called per word
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from guides.search.text import fold, stems

@@ -9,12 +9,12 @@ process: a word not in it, of five letters or more, is replaced by the one word 
 from django.db import connection
 
 from guides import content_version
-from guides.models import Guide, SearchWord
+from guides.models import Guide, SearchDocument, SearchWord
 from guides.search.text import MIN_TYPO_LENGTH, one_typo_apart, stems
-from guides.search.types import Match, Word
+from guides.search.types import Ranked, Word
 
 TITLE, LABELS, BODY = 10.0, 4.0, 1.0  # column weights: title over labels over body
-GUIDE_BOOST = 1.5  # the guide's own title and summary over a step's
+GUIDE_BOOST = 1.5  # showing where a guide matches: its own title and summary over a step's
 
 
 def terms_of(word: str, language: str) -> tuple[str, ...]:
@@ -43,45 +43,66 @@ def corrections(words: list[str], language: str) -> dict[str, str]:
     return found
 
 
-def find(words: list[Word], language: str, limit: int, offset: int) -> tuple[list[Match], int]:
-    """Published guides matching any of ``words``: those matching the most words first, then
-    by relevance. Returns a page of them, and how many there are in all."""
-    coverage, parameters = [], []
-    for word in words:
-        tails = ["" if word.prefix else " "] * len(word.terms)
-        checks = " OR ".join("instr(d.terms, %s) > 0" for _term in word.terms)
-        coverage.append(f"(SUM({checks}) > 0)")
-        parameters.extend(f" {term}{tail}" for term, tail in zip(word.terms, tails, strict=True))
+def find(words: list[Word], language: str, limit: int, offset: int) -> tuple[list[Ranked], int]:
+    """Published guides matching any of ``words``, by their whole documents: those having the
+    most words first, then by relevance. Returns a page of them, and how many there are in all."""
+    whole = [SearchDocument.WHOLE]
+    parameters = [_match_expression(words, language, whole)]
+    coverage = "1"
+    if len(words) > 1:  # how many of the words each guide has: one look-up in the index per word
+        coverage = " + ".join(
+            "(h.id IN (SELECT rowid FROM guides_search_fts WHERE guides_search_fts MATCH %s))" for _ in words
+        )
+        parameters.extend(_match_expression([word], language, whole) for word in words)
     sql = f"""
         WITH hits AS MATERIALIZED (
-            SELECT d.guide_id, d.id, ' ' || d.title_terms || ' ' || d.labels_terms || ' ' || d.body_terms || ' '
-                   AS terms,
-                   -bm25(guides_search_fts, 0, {TITLE}, {LABELS}, {BODY})
-                   * (CASE WHEN d.step_id IS NULL THEN {GUIDE_BOOST} ELSE 1 END) AS score
-            FROM guides_search_fts JOIN guides_searchdocument d ON d.id = guides_search_fts.rowid
-            WHERE guides_search_fts MATCH %s
-              AND d.guide_id IN (SELECT id FROM guides_guide WHERE status = %s)
+            SELECT rowid AS id, -bm25(guides_search_fts, 0, 0, 0, {TITLE}, {LABELS}, {BODY}) AS score
+            FROM guides_search_fts WHERE guides_search_fts MATCH %s
         )
-        SELECT guide_id, MAX(score), id, SUM(score) AS total, {" + ".join(coverage)} AS coverage,
-               COUNT(*) OVER () AS found
-        FROM hits d
-        GROUP BY guide_id
-        ORDER BY coverage DESC, total DESC, guide_id
+        SELECT d.guide_id, h.score, {coverage} AS coverage, COUNT(*) OVER () AS found
+        FROM hits h JOIN guides_searchdocument d ON d.id = h.id
+        WHERE d.guide_id IN (SELECT id FROM guides_guide WHERE status = %s)
+        ORDER BY coverage DESC, h.score DESC, d.guide_id
         LIMIT %s OFFSET %s
     """  # noqa: S608 - only placeholders and constants are formatted in
     with connection.cursor() as cursor:
-        match = _match_expression(words, language)
-        cursor.execute(sql, [match, Guide.Status.PUBLISHED, *parameters, limit, offset])
+        cursor.execute(sql, [*parameters, Guide.Status.PUBLISHED, limit, offset])
         rows = cursor.fetchall()
-    matches = [Match(guide, document, coverage, total) for guide, _best, document, total, coverage, _found in rows]
-    return matches, rows[0][5] if rows else 0
+    return [Ranked(guide, coverage, score) for guide, score, coverage, _found in rows], rows[0][3] if rows else 0
 
 
-def _match_expression(words: list[Word], language: str) -> str:
-    """An FTS5 query: the language's documents with any term of any word. Terms are letters and
-    digits only, and quoted: nothing a reader types is read as FTS5 syntax."""
-    terms = [f'"{term}"' + ("*" if word.prefix else "") for word in words for term in word.terms]
-    return f'language : "{language}" AND {{title_terms labels_terms body_terms}} : ({" OR ".join(terms)})'
+def best_parts(words: list[Word], language: str, guide_ids: list[int]) -> dict[int, int]:
+    """The part of each of these guides that matches ``words`` best, by guide."""
+    if not guide_ids:
+        return {}
+    sql = f"""
+        SELECT d.guide_id, d.id,
+               -bm25(guides_search_fts, 0, 0, 0, {TITLE}, {LABELS}, {BODY})
+               * (CASE WHEN d.step_id IS NULL THEN {GUIDE_BOOST} ELSE 1 END) AS score
+        FROM guides_search_fts JOIN guides_searchdocument d ON d.id = guides_search_fts.rowid
+        WHERE guides_search_fts MATCH %s
+    """  # noqa: S608 - only constants are formatted in
+    with connection.cursor() as cursor:
+        match = _match_expression(words, language, [SearchDocument.GUIDE, SearchDocument.STEP], guide_ids)
+        cursor.execute(sql, [match])
+        rows = cursor.fetchall()
+    best: dict[int, tuple[float, int]] = {}
+    for guide_id, document_id, score in rows:
+        if guide_id not in best or score > best[guide_id][0]:
+            best[guide_id] = (score, document_id)
+    return {guide_id: document_id for guide_id, (_score, document_id) in best.items()}
+
+
+def _match_expression(words: list[Word], language: str, scopes: list[str], guide_ids: list[int] = ()) -> str:
+    """An FTS5 query: the language's documents of those scopes (and of those guides) with any
+    term of any word. Terms are letters and digits only, and quoted: nothing a reader types is
+    read as FTS5 syntax."""
+    parts = [f"scope : ({' OR '.join(scopes)})", f'language : "{language}"']
+    if guide_ids:
+        parts.append(f"guide_id : ({' OR '.join(str(int(guide)) for guide in guide_ids)})")
+    terms = " OR ".join(f'"{term}"' + ("*" if word.prefix else "") for word in words for term in word.terms)
+    parts.append(f"{{title_terms labels_terms body_terms}} : ({terms})")
+    return " AND ".join(parts)
 
 
 _vocabularies: dict[str, tuple[int, dict[str, tuple[str, ...]]]] = {}

@@ -13,8 +13,9 @@ class Word:
 
 
 @dataclass(frozen=True)
-class Match:
+class Ranked:
+    """A guide found, with what ranks it."""
+
     guide_id: int
-    document_id: int  # the guide's document that matches best
     coverage: int  # how many of the query's words the guide has
     score: float
