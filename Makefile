@@ -40,7 +40,8 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 
 # Measures with wrk (Debian's package), installed only when missing. Flags go through
-# BENCHMARK_FLAGS, e.g. make benchmark BENCHMARK_FLAGS="--rounds 5 --seconds 5".
+# BENCHMARK_FLAGS, e.g. make benchmark BENCHMARK_FLAGS="--rounds 5 --seconds 5"; search is also timed
+# on PostgreSQL when BENCHMARK_POSTGRES_URL names a server (make benchmark BENCHMARK_POSTGRES_URL=postgres://…).
 benchmark: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python scripts/benchmark.py $(BENCHMARK_FLAGS)

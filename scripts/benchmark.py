@@ -719,6 +719,11 @@ def search_lines(searched) -> list[str]:
             for kind, counts in queries.items()
         )
         lines.append(f"  - {latency.line()}. SQL per search: {per_kind}.")
+    lines.append(
+        "  - The SQL count varies with the query, never with the catalogue: a word of five letters or more is "
+        "checked for a typo (one query), on SQLite the first unknown word after a change loads the typo vocabulary in "
+        "that process (two), and a search that finds nothing writes its count (`BEGIN`, `INSERT`, `COMMIT`)."
+    )
     return lines
 
 
