@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from guides.models import Guide, MissedSearch, Platform, SearchDocument
-from guides.search import search
+from guides.search import documents, search
 from tests.factories import make_guide
 from tests.search_catalogue import make_catalogue
 
@@ -138,7 +138,31 @@ def test_a_deleted_step_takes_its_words_out_of_its_guide(catalogue):
     assert first_guides(search("trousseau", "fr"), catalogue) == ["two-factor"]
 
 
-@pytest.mark.django_db(transaction=True)
+def test_a_part_saved_alone_leaves_the_guide_as_a_full_rewrite_would(catalogue):
+    guide = catalogue["two-factor"]
+    guide.steps.get(position=2).delete()
+    guide.steps.create(position=2, title_fr="Gardez vos codes", body_fr="Notez-les `Codes de secours`.")
+    guide.prerequisites.create(position=1, text_fr="Votre trousseau de clés")
+
+    def whole() -> list[tuple]:
+        fields = ["language", "title", "labels", "body", "title_terms", "labels_terms", "body_terms"]
+        return list(SearchDocument.objects.filter(guide=guide, scope="whole").order_by("language").values_list(*fields))
+
+    by_parts = whole()
+    documents.reindex(Guide.objects.filter(pk=guide.pk))
+    assert by_parts == whole() and len(by_parts) == 2 and "secour" in by_parts[0][6]
+
+
+def test_saving_a_step_renders_that_step_alone_whatever_the_guide_length(catalogue, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(documents, "render_markdown", lambda body: rendered.append(body) or body)
+    step = catalogue[SEEDED].steps.get(position=3)
+    step.body_fr = "Touchez `Gérer le compte`."
+    step.save()
+    assert rendered == [step.body_fr, step.body_en]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("deleted", ["guide", "queryset"])
 def test_deleting_a_published_guide_takes_its_documents_along(deleted):
     """Its steps and prerequisites go first, in the same deletion: their documents must not be

@@ -9,7 +9,8 @@ of the guides it touches.
 
 import html
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.signals import post_delete
 from django.utils import translation
 from django.utils.html import strip_tags
 
@@ -32,14 +33,25 @@ def platform_changed(sender, instance: Platform, raw: bool = False, **kwargs) ->
 
 
 def part_changed(sender, instance: Prerequisite | Step, raw: bool = False, **kwargs) -> None:
-    """A prerequisite or step saved or deleted. When its guide or platform is being deleted
+    """A prerequisite or step saved or deleted: the documents of that part are written again,
+    then the guide's whole documents, from the parts stored (a guide form saving many steps
+    renders each once, not the whole guide each time). When its guide is being deleted
     (``origin``), that deletion takes the documents along: writing them again would refer to a
     guide about to go."""
     origin = kwargs.get("origin")
-    if origin is not None and (origin.model if isinstance(origin, QuerySet) else type(origin)) is not sender:
+    if raw or (origin is not None and (origin.model if isinstance(origin, QuerySet) else type(origin)) is not sender):
         return
-    if not raw:
-        reindex(Guide.objects.filter(pk=instance.guide_id))
+    guide = Guide.objects.published().select_related("platform").filter(pk=instance.guide_id).first()
+    if guide is None:
+        return
+    if sender is Step:
+        SearchDocument.objects.filter(step_id=instance.pk).delete()
+        if kwargs.get("signal") is not post_delete:
+            _write([_step_document(guide, instance, language) for language in language_codes()])
+    else:  # the guide's own documents hold its prerequisites
+        SearchDocument.objects.filter(guide=guide, scope=SearchDocument.GUIDE).delete()
+        _write([_guide_document(guide, language) for language in language_codes()])
+    _rewrite_whole(guide)
 
 
 def reindex(guides) -> None:
@@ -76,6 +88,15 @@ def documents_of(guide: Guide) -> list[SearchDocument]:
         documents.append(_whole(parts))
         documents.extend(parts)
     return documents
+
+
+def _rewrite_whole(guide: Guide) -> None:
+    SearchDocument.objects.filter(guide=guide, scope=SearchDocument.WHOLE).delete()
+    parts: dict[str, list[SearchDocument]] = {}
+    ordered = F("step__position").asc(nulls_first=True)  # the guide's own part first
+    for part in SearchDocument.objects.filter(guide=guide).order_by("language", ordered):
+        parts.setdefault(part.language, []).append(part)
+    SearchDocument.objects.bulk_create([_whole(language_parts) for language_parts in parts.values()])
 
 
 def _whole(parts: list[SearchDocument]) -> SearchDocument:
