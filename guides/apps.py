@@ -14,7 +14,7 @@ class GuidesConfig(AppConfig):
         import helpcenter.checks  # noqa: F401 - registers the project's system checks
         from guides import addresses, changes, content_version, outbox
         from guides.groups import ensure_groups
-        from guides.models import Guide, Platform, Prerequisite, Step, StepReport
+        from guides.models import Guide, Platform, Prerequisite, Screenshot, Step, StepReport, StepVariant
         from guides.search import documents
 
         # After auth has created this app's permissions (auth is listed first).
@@ -23,7 +23,7 @@ class GuidesConfig(AppConfig):
         request_started.connect(outbox.forget_unsent, dispatch_uid="guides.outbox.forget_unsent")
         request_finished.connect(outbox.send_after_response, dispatch_uid="guides.outbox.send_after_response")
         # What readers see changed: cached pages are keyed by the content version.
-        for model in (Platform, Guide, Prerequisite, Step):
+        for model in (Platform, Guide, Prerequisite, Step, StepVariant, Screenshot):
             post_save.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.save.{model.__name__}")
             post_delete.connect(content_version.bump, sender=model, dispatch_uid=f"guides.bump.delete.{model.__name__}")
         post_delete.connect(content_version.bump, sender=StepReport, dispatch_uid="guides.bump.delete.StepReport")
@@ -38,6 +38,13 @@ class GuidesConfig(AppConfig):
             post_delete.connect(
                 changes.part_deleted, sender=model, dispatch_uid=f"guides.changes.delete.{model.__name__}"
             )
+        for model in (StepVariant, Screenshot):
+            post_save.connect(
+                changes.step_part_saved, sender=model, dispatch_uid=f"guides.changes.save.{model.__name__}"
+            )
+            post_delete.connect(
+                changes.step_part_deleted, sender=model, dispatch_uid=f"guides.changes.delete.{model.__name__}"
+            )
         # Old addresses keep leading to a renamed page.
         for model in (Platform, Guide):
             post_save.connect(addresses.record, sender=model, dispatch_uid=f"guides.addresses.{model.__name__}")
@@ -50,6 +57,10 @@ class GuidesConfig(AppConfig):
             (Step, documents.part_changed),
         ):
             post_save.connect(changed, sender=model, dispatch_uid=f"guides.search.save.{model.__name__}")
+        post_save.connect(documents.variant_changed, sender=StepVariant, dispatch_uid="guides.search.save.StepVariant")
+        post_delete.connect(
+            documents.variant_changed, sender=StepVariant, dispatch_uid="guides.search.delete.StepVariant"
+        )
         for model in (Prerequisite, Step):
             post_delete.connect(
                 documents.part_changed, sender=model, dispatch_uid=f"guides.search.delete.{model.__name__}"

@@ -9,7 +9,8 @@ A guide dates its own changes when saved (``Guide.save``); these signal receiver
 
 from django.utils import timezone
 
-from guides.models import Guide, Prerequisite, Step
+from guides.models import Guide, Prerequisite, Screenshot, Step, StepVariant
+from guides.models.variants import touch
 
 
 def guide_saved(sender, instance: Guide, raw: bool = False, **kwargs) -> None:
@@ -27,6 +28,24 @@ def part_saved(sender, instance: Step | Prerequisite, raw: bool = False, **kwarg
 
 def part_deleted(sender, instance: Step | Prerequisite, **kwargs) -> None:
     note_change(instance.guide_id)
+
+
+def step_part_saved(sender, instance: StepVariant | Screenshot, raw: bool = False, **kwargs) -> None:
+    """A step's device variant or screenshot changed: its guide changed for readers (a variant
+    saved as a minor edit excepted)."""
+    if raw or getattr(instance, "changed_for_readers", True):
+        _note_change_of_step(instance.step_id)
+
+
+def step_part_deleted(sender, instance: StepVariant | Screenshot, **kwargs) -> None:
+    touch(instance.step_id)
+    _note_change_of_step(instance.step_id)
+
+
+def _note_change_of_step(step_id: int) -> None:
+    guide_id = Step.objects.filter(pk=step_id).values_list("guide_id", flat=True).first()
+    if guide_id is not None:  # unless the step itself is being deleted
+        note_change(guide_id)
 
 
 def note_change(guide_id: int) -> None:

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 
-_CONTENT = ["platform", "guide", "prerequisite", "step"]
+_CONTENT = ["platform", "guide", "prerequisite", "step", "stepvariant", "screenshot"]
 
 PERMISSIONS = {
     # Write guides, send them to review, triage readers' reports, read their votes, see the

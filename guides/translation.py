@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from guides.models import Guide, Platform, Prerequisite, Step
+from guides.models import Guide, Platform, Prerequisite, Step, StepVariant
 
 
 @register(Platform)
@@ -25,5 +25,11 @@ class PrerequisiteTranslationOptions(TranslationOptions):
 
 @register(Step)
 class StepTranslationOptions(TranslationOptions):
-    fields = ("title", "body", "image_alt")
+    fields = ("title", "body")
     required_languages = {"fr": ("title",)}
+
+
+@register(StepVariant)
+class StepVariantTranslationOptions(TranslationOptions):
+    fields = ("title", "body")
+    required_languages = {"fr": ("body",)}

@@ -294,6 +294,10 @@ GUIDES_SEARCH_LANGUAGES = {"fr": "french", "en": "english"}
 # this many days (manage.py purge_expired_data).
 GUIDES_MISSED_SEARCH_DAYS = env_int("GUIDES_MISSED_SEARCH_DAYS", 180, minimum=1)
 
+# Screenshots: uploads larger than this many bytes or pixels are refused (guides.screenshots).
+GUIDES_SCREENSHOT_MAX_BYTES = env_int("GUIDES_SCREENSHOT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+GUIDES_SCREENSHOT_MAX_PIXELS = env_int("GUIDES_SCREENSHOT_MAX_PIXELS", 25_000_000, minimum=1)
+
 # Editors: a published guide is due for review when nobody verified it for this many days.
 GUIDES_VERIFY_EVERY_DAYS = env_int("GUIDES_VERIFY_EVERY_DAYS", 90)
 # Readers' contact e-mails on reports never fixed are erased after this many days

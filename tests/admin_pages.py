@@ -4,6 +4,12 @@ from reversion.models import Version
 
 from tests.html_forms import form_fields
 
+# The step form's inlines (device variants, screenshots), empty: what the add page posts when
+# the editor adds neither.
+NO_STEP_INLINES = {
+    f"{inline}-{count}_FORMS": "0" for inline in ("variants", "screenshots") for count in ("TOTAL", "INITIAL")
+}
+
 
 def admin_url(obj, view: str = "change") -> str:
     return f"/admin/guides/{obj._meta.model_name}/{obj.pk}/{view}/"

@@ -18,7 +18,7 @@ from django.test import Client
 from guides.admin import content
 from guides.groups import EDITORS, PUBLISHERS
 from guides.models import Guide, Platform, Step
-from tests.admin_pages import admin_url, save_through_admin, versions_of
+from tests.admin_pages import NO_STEP_INLINES, admin_url, save_through_admin, versions_of
 from tests.factories import make_guide
 from tests.html_forms import form_fields
 
@@ -122,7 +122,7 @@ def test_a_step_deleted_while_another_is_added_leaves_no_gap(django_user_model, 
     last = guide.steps.get(position=3)
     # Paused once the step is deleted and the rest renumbered, before that is committed.
     monkeypatch.setattr(content, "tell_of_reports_kept", slowed_down(content.tell_of_reports_kept))
-    new_step = {"guide": guide.pk, "title_fr": "Nouvelle", "title_en": "New", "surface": "app"}
+    new_step = {"guide": guide.pk, "title_fr": "Nouvelle", "title_en": "New", "surface": "app", **NO_STEP_INLINES}
 
     deleted, added = overlap(
         lambda: deleting.post(admin_url(last, "delete"), {"post": "yes"}).status_code,

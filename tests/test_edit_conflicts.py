@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from guides.models import Guide, Platform, Step
-from tests.admin_pages import admin_url
+from tests.admin_pages import NO_STEP_INLINES, admin_url
 from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,8 @@ def test_a_step_removed_meanwhile_stays_removed_unless_this_editor_changed_it(en
 def test_a_step_added_meanwhile_keeps_its_place(english_editor, other_editor, guide):
     mine = open_form(english_editor, guide)
     added = other_editor.post(
-        "/admin/guides/step/add/", {"guide": guide.pk, "title_fr": "Ajoutée", "title_en": "Added", "surface": "app"}
+        "/admin/guides/step/add/",
+        {"guide": guide.pk, "title_fr": "Ajoutée", "title_en": "Added", "surface": "app", **NO_STEP_INLINES},
     )
     assert added.status_code == 302
     mine["title_en"] = "My title"

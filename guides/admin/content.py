@@ -3,6 +3,7 @@ and a history of every change (django-reversion registers the models here, after
 modeltranslation has added the per-language columns, so that a version holds every language).
 """
 
+import reversion
 from adminsortable2.admin import (
     SortableAdminBase,
     SortableInlineAdminMixin,
@@ -24,7 +25,7 @@ from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
 from guides.admin.history import HistoryMixin
-from guides.models import Guide, Ordered, Platform, Prerequisite, Step, StepReport
+from guides.models import Guide, Ordered, Platform, Prerequisite, Screenshot, Step, StepReport, StepVariant
 from guides.ordering import lock, save_in_order
 from guides.publishing import may_publish, may_set_status
 
@@ -46,8 +47,48 @@ class PrerequisiteInline(OrderedInlineMixin, TranslationTabularInline):
 class StepInline(OrderedInlineMixin, TranslationStackedInline):
     model = Step
     template = SortableStackedInline.template
-    fields = ["title", "surface", "body", "image", "image_alt"]
-    show_change_link = True
+    fields = ["title", "surface", "body"]
+    show_change_link = True  # device variants and screenshots are edited on the step's own page
+
+
+# A step's variants and screenshots belong to the step's versions. Reversion registers the models
+# of an admin's inlines only with the admin's own model, and a step is registered first as the
+# guide admin's inline: so these are registered here.
+reversion.register(StepVariant)
+reversion.register(Screenshot)
+
+
+class StepVariantInline(TranslationStackedInline):
+    model = StepVariant
+    formfield_overrides = TEXT_AREAS
+    fields = ["device", "title", "body"]
+    extra = 0
+
+
+class ScreenshotInline(admin.TabularInline):
+    model = Screenshot
+    fields = ["thumbnail", "image", "language", "device", "alt"]
+    readonly_fields = ["thumbnail"]
+    extra = 0
+
+    class Media:
+        css = {"all": ["guides/admin.css"]}
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, screenshot):
+        if not screenshot.pk or not screenshot.image:
+            return "—"
+        sources = screenshot.sources
+        return format_html(
+            '<a href="{}"><img class="screenshot-thumbnail" src="{}" srcset="{}" sizes="120px" width="{}" height="{}"'
+            ' alt="{}" loading="lazy"></a>',
+            sources.url,
+            sources.url,
+            sources.srcset,
+            sources.width,
+            sources.height,
+            screenshot.alt,
+        )
 
 
 def open_reports_of(steps) -> dict[int, str]:
@@ -222,8 +263,9 @@ class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslation
     list_filter = [OutdatedTranslationFilter, "guide__platform", "surface", "guide"]
     list_select_related = ["guide"]
     search_fields = ["title_fr", "title_en", "body_fr", "body_en"]
-    fields = ["guide", "position", "title", "surface", "body", "image", "image_alt", "minor_change"]
+    fields = ["guide", "position", "title", "surface", "body", "minor_change"]
     readonly_fields = ["position"]
+    inlines = [StepVariantInline, ScreenshotInline]
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

@@ -27,12 +27,14 @@ from guides.models.feedback import (
 )
 from guides.models.outbox import OutboxMessage, OutboxMessageQuerySet
 from guides.models.search import MissedSearch, SearchDocument, SearchWord
+from guides.models.variants import Device, Screenshot, StepVariant
 
 __all__ = [
     "READER_LANGUAGES",
     "SOURCE_LANGUAGE",
     "Address",
     "ContentVersion",
+    "Device",
     "Guide",
     "GuideQuerySet",
     "GuideVote",
@@ -44,6 +46,7 @@ __all__ = [
     "Prerequisite",
     "RateLimitCounter",
     "ReportDigest",
+    "Screenshot",
     "SearchDocument",
     "SearchWord",
     "Step",
@@ -52,6 +55,7 @@ __all__ = [
     "StepQuerySet",
     "StepReport",
     "StepReportQuerySet",
+    "StepVariant",
     "TracksTranslations",
     "TranslatedContent",
 ]

@@ -425,19 +425,12 @@ class Step(Ordered, TracksTranslations, TranslatedContent):
         help_text=_("Markdown: **bold**, *italics*, [link](https://…), lists, and `Label` for interface labels."),
     )
     surface = models.CharField(_("where it happens"), max_length=20, choices=Surface.choices, default=Surface.APP)
-    image = models.ImageField(_("screenshot"), upload_to="steps/%Y/", blank=True)
-    image_alt = models.CharField(
-        _("screenshot description"),
-        max_length=300,
-        blank=True,
-        help_text=_("What the screenshot shows, for people who cannot see it."),
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StepQuerySet.as_manager()
 
-    shown_fields = ("surface", "image")
+    shown_fields = ("surface",)
 
     class Meta(Ordered.Meta):
         constraints = [models.UniqueConstraint(fields=["guide", "position"], name="step_position_unique")]
@@ -449,11 +442,6 @@ class Step(Ordered, TracksTranslations, TranslatedContent):
 
     def get_absolute_url(self):
         return f"{self.guide.get_absolute_url()}#{self.anchor}"
-
-    def clean(self):
-        alt_field = build_localized_fieldname("image_alt", SOURCE_LANGUAGE)
-        if self.image and not getattr(self, alt_field):
-            raise ValidationError({alt_field: _("Describe the screenshot for people who cannot see it.")})
 
     @property
     def anchor(self) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from guides.models.content import READER_LANGUAGES, SOURCE_LANGUAGE, Guide, Step
+from guides.models.variants import Device as StepDevice
 
 
 class StepCompletionQuerySet(models.QuerySet):
@@ -93,6 +94,8 @@ class StepReport(models.Model):
     seen_instead = models.TextField(_("what the reader sees instead"), max_length=SEEN_INSTEAD_MAX_LENGTH)
     app_version = models.CharField(_("app version"), max_length=40, blank=True)
     device = models.CharField(_("device"), max_length=20, choices=Device.choices)
+    # The text the reader followed: one device's variant of the step, or its common text ("").
+    variant = models.CharField(_("variant seen"), max_length=20, choices=StepDevice.choices, blank=True)
     # Erased once the reader's fix notice is queued, or by purge_expired_data after
     # GUIDES_CONTACT_EMAIL_DAYS (see guides.retention).
     contact_email = models.EmailField(_("e-mail for a follow-up"), blank=True)
@@ -180,6 +183,11 @@ class GuideVote(models.Model):
 
     def __str__(self):
         return f"{self.guide}: {'+' if self.helpful else '-'}"
+
+    @property
+    def explained(self) -> bool:
+        """Whether the reader said what could be better."""
+        return bool(self.reason)
 
 
 class ReportDigest(models.Model):

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from guides.markdown import render_markdown
-from guides.models import Guide, Platform, Prerequisite, SearchDocument, SearchWord, Step
+from guides.models import Guide, Platform, Prerequisite, SearchDocument, SearchWord, Step, StepVariant
 from guides.models.content import SOURCE_LANGUAGE, language_codes
 from guides.search import text
 
@@ -54,13 +54,25 @@ def part_changed(sender, instance: Prerequisite | Step, raw: bool = False, **kwa
     _rewrite_whole(guide)
 
 
+def variant_changed(sender, instance: StepVariant, raw: bool = False, **kwargs) -> None:
+    """A step's text on one device is part of the step's documents."""
+    origin = kwargs.get("origin")
+    if raw or (origin is not None and (origin.model if isinstance(origin, QuerySet) else type(origin)) is not sender):
+        return
+    step = Step.objects.filter(pk=instance.step_id).first()
+    if step is not None:
+        part_changed(Step, step)
+
+
 def reindex(guides) -> None:
     """Rewrite the documents of these guides (a queryset)."""
     SearchDocument.objects.filter(guide__in=guides.values("pk")).delete()
     published = (
         guides.published()
         .select_related("platform")
-        .prefetch_related("prerequisites", Prefetch("steps", queryset=Step.objects.order_by("position")))
+        .prefetch_related(
+            "prerequisites", Prefetch("steps", queryset=Step.objects.order_by("position").prefetch_related("variants"))
+        )
     )
     _write([document for guide in published for document in documents_of(guide)])
 
@@ -141,14 +153,21 @@ def _guide_document(guide: Guide, language: str) -> SearchDocument:
 
 
 def _step_document(guide: Guide, step: Step, language: str) -> SearchDocument:
+    """A step, with its text on each device: a reader searches for what their screen shows."""
     with translation.override(language):
+        variants = list(step.variants.all())
+        bodies = [step.body, *(variant.body for variant in variants)]
+        titles = [variant.title for variant in variants if variant.title]
         return _document(
             guide,
             language,
             step=step,
             title=(step.title, "title" in step.untranslated),
-            labels=" ".join(text.labels(step.body)),
-            body=(html.unescape(strip_tags(render_markdown(step.body))), "body" in step.untranslated),
+            labels=" ".join([*(label for body in bodies for label in text.labels(body)), *titles]),
+            body=(
+                "\n".join(html.unescape(strip_tags(render_markdown(body))) for body in bodies if body),
+                "body" in step.untranslated,
+            ),
         )
 
 
