@@ -6,7 +6,7 @@ from uuid import uuid4
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guides.models import GuideVote, StepReport
+from guides.models import Device, GuideVote, StepReport
 
 _SUBMISSION = re.compile(r"^[0-9a-f]{32}$")
 
@@ -44,13 +44,16 @@ class StepReportForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    # The text the reader followed: a device's variant of the step, or "" for its common text.
+    variant = forms.ChoiceField(choices=[("", ""), *Device.choices], widget=forms.HiddenInput, required=False)
+
     # Names this filled-in form: the same form sent twice (a double click, a second tab) is
     # one report, whoever else reports from the same address.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, initial=lambda: uuid4().hex)
 
     class Meta:
         model = StepReport
-        fields = ["problem", "seen_instead", "device", "app_version", "contact_email"]
+        fields = ["problem", "seen_instead", "device", "app_version", "contact_email", "variant"]
 
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))

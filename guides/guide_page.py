@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from guides import structured_data
+from guides import devices, structured_data
 from guides.addresses import in_each_language
 from guides.forms import GuideVoteForm
 from guides.models import GuideVote, Step, StepCompletion
@@ -37,6 +37,7 @@ from guides.templatetags.slots import MARKER
 _SLOT = re.compile(MARKER.format(r"(\w+)"))
 _NOT_PUBLISHED = "not published"
 TEMPLATE = "guides/guide.html"
+STEP_PARTS = ("variants", "screenshots")  # what a step's part shows besides the step
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class ReaderState:
 
     done_at: dict[int, datetime]
     helpful: bool | None = None
+    explained: bool = False  # said what could be better
 
     def progress(self, skeleton: Skeleton) -> ReaderProgress:
         remaining = [facts for facts in skeleton.steps if facts.pk not in self.done_at]
@@ -90,13 +92,16 @@ class ReaderState:
 NOBODY = ReaderState(done_at={})
 
 
-def skeleton(request: HttpRequest, version: int, platform_slug: str, guide_slug: str) -> Skeleton | None:
-    """The published guide's skeleton at ``version``, in the active language; None when there
-    is no such published guide (remembered too, until the next version)."""
-    key = ":".join(("guides", "skeleton", str(version), get_language(), platform_slug, guide_slug))
+def skeleton(
+    request: HttpRequest, version: int, platform_slug: str, guide_slug: str, device: str = ""
+) -> Skeleton | None:
+    """The published guide's skeleton at ``version``, in the active language, for readers who
+    chose ``device`` in the address (see ``guides.devices``); None when there is no such
+    published guide (remembered too, until the next version)."""
+    key = ":".join(("guides", "skeleton", str(version), get_language(), platform_slug, guide_slug, device))
     found = cache.get(key)
     if found is None:
-        found = _build(request, version, platform_slug, guide_slug) or _NOT_PUBLISHED
+        found = _build(request, version, platform_slug, guide_slug, device) or _NOT_PUBLISHED
         cache.set(key, found, TIMEOUT)
     return found if isinstance(found, Skeleton) else None
 
@@ -111,12 +116,12 @@ def reader_state(skeleton: Skeleton, reader_key: str | None, with_vote: bool = T
     with connection.cursor() as cursor:
         cursor.execute(_DONE_AT, [reader_key, skeleton.guide_id])
         done_at = {step_id: _aware(created_at) for step_id, created_at in cursor.fetchall()}
-        helpful = None
+        helpful, explained = None, False
         if with_vote:
             cursor.execute(_VOTE, [skeleton.guide_id, reader_key])
             row = cursor.fetchone()
-            helpful = bool(row[0]) if row else None
-    return ReaderState(done_at=done_at, helpful=helpful)
+            helpful, explained = (bool(row[0]), bool(row[1])) if row else (None, False)
+    return ReaderState(done_at=done_at, helpful=helpful, explained=explained)
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -129,7 +134,7 @@ _DONE_AT = (
     f"SELECT step_id, created_at FROM {StepCompletion._meta.db_table} WHERE reader_key = %s "  # noqa: S608
     f"AND step_id IN (SELECT id FROM {Step._meta.db_table} WHERE guide_id = %s)"
 )
-_VOTE = f"SELECT helpful FROM {GuideVote._meta.db_table} WHERE guide_id = %s AND reader_key = %s"  # noqa: S608
+_VOTE = f"SELECT helpful, reason <> '' FROM {GuideVote._meta.db_table} WHERE guide_id = %s AND reader_key = %s"  # noqa: S608
 
 
 def page(request: HttpRequest, skeleton: Skeleton, state: ReaderState) -> str:
@@ -153,7 +158,7 @@ def step_parts(
     found = cache.get_many(keys.values())
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
-        loaded = Step.objects.filter(pk__in=missing).with_open_report_readers()
+        loaded = Step.objects.filter(pk__in=missing).with_open_report_readers().prefetch_related(*STEP_PARTS)
         found.update(_render_steps(skeleton, {step: flags[step.pk] for step in loaded}))
     return [found[keys[facts.pk]] for facts in steps]
 
@@ -178,7 +183,12 @@ _STEP_LABELS = {
     "done": _("Done"),
     "mark_done": _("Mark as done"),
     "mark_not_done": _("Mark as not done"),
-    "report": _("This step doesn't match the app"),
+    # "Not what you see?", where the step happens (Step.Surface)
+    "report_app": _("Not what you see in the app?"),
+    "report_website": _("Not what you see on the website?"),
+    "report_email": _("Not what you see in your e-mail?"),
+    "report_anywhere": _("Not what you see?"),
+    "enlarge": _("Enlarge the screenshot"),
     "flagged": _("Readers reported that this step may have changed in the app. Editors are checking it."),
     "changed": _("This step changed since you marked it done: have a look again."),
 }
@@ -189,6 +199,7 @@ def _render_steps(skeleton: Skeleton, steps: dict[Step, tuple[bool, bool, bool]]
     context = {"guide_url": skeleton.guide_url, "labels": step_labels()}
     rendered = {}
     for step, (done, changed, autofocus) in steps.items():
+        devices.dress(step)
         step.is_done, step.changed_since_done, step.autofocus = done, changed, autofocus
         step.flagged_by_readers = step.open_report_readers >= settings.GUIDES_REPORT_NOTICE_READERS
         key = skeleton.key("step", step.pk, int(done), int(changed), int(autofocus))
@@ -208,7 +219,8 @@ def progress_part(skeleton: Skeleton, state: ReaderState, out_of_band: bool = Fa
 
 def vote_part(skeleton: Skeleton, state: ReaderState, just_voted: bool = False) -> str:
     answer = "thanks" if just_voted else {None: "ask", True: "helped", False: "did-not-help"}[state.helpful]
-    vote = None if state.helpful is None else SimpleNamespace(helpful=state.helpful)
+    answer += "-explained" if state.explained else ""
+    vote = None if state.helpful is None else SimpleNamespace(helpful=state.helpful, explained=state.explained)
     context = {"vote": vote, "voted": just_voted, "vote_form": GuideVoteForm(), "guide_url": skeleton.guide_url}
     return _cached(skeleton.key("vote", skeleton.guide_id, answer), f"{TEMPLATE}#vote", **context)
 
@@ -221,15 +233,20 @@ def _cached(key: str, template: str, **context) -> str:
     return html
 
 
-def _build(request: HttpRequest, version: int, platform_slug: str, guide_slug: str) -> Skeleton | None:
+def _build(request: HttpRequest, version: int, platform_slug: str, guide_slug: str, device: str) -> Skeleton | None:
     found = published_with_related(platform_slug, guide_slug)
     if found is None:
         return None
     guide = found.guide
     prefetch_related_objects([guide], "prerequisites")
-    steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
+    steps = list(Step.objects.filter(guide=guide).with_open_report_readers().prefetch_related(*STEP_PARTS))
+    for step in steps:
+        devices.dress(step)
     guide_url = guide.get_absolute_url()
+    offered = devices.offered(steps)
     context = {
+        "devices": offered,
+        "device": device if device in dict(offered) else "",
         "guide": guide,
         "platform": guide.platform,
         "steps": steps,

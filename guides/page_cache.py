@@ -90,8 +90,10 @@ def keep_page(request: HttpRequest, key: str, text: str, content_type: str = HTM
     return _respond(request, page, _shared_control())
 
 
-def shared_page_key(request: HttpRequest, version: int) -> str:
-    return ":".join(("guides", "page", str(version), get_language(), request.path))
+def shared_page_key(request: HttpRequest, version: int, variant: str = "") -> str:
+    """The page's key; ``variant`` names a version of the page its address asks for besides
+    its path (a guide for one device), already checked: the rest of the query is ignored."""
+    return ":".join(("guides", "page", str(version), get_language(), request.path, variant))
 
 
 # The pages this process served last, as objects: a page of a given version never changes, so

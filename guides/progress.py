@@ -45,9 +45,10 @@ def decorate(steps: list[Step], reader_key: str | None) -> None:
         step.flagged_by_readers = step.open_report_readers >= settings.GUIDES_REPORT_NOTICE_READERS
 
 
-def steps_for_reader(guide: Guide, reader_key: str | None) -> list[Step]:
-    """All of the guide's steps, in order, decorated for this reader, in two queries."""
-    steps = list(Step.objects.filter(guide=guide).with_open_report_readers())
+def steps_for_reader(guide: Guide, reader_key: str | None, with_parts: tuple[str, ...] = ()) -> list[Step]:
+    """All of the guide's steps, in order, decorated for this reader, in two queries (and one
+    per relation of ``with_parts``)."""
+    steps = list(Step.objects.filter(guide=guide).with_open_report_readers().prefetch_related(*with_parts))
     decorate(steps, reader_key)
     return steps
 

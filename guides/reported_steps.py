@@ -3,12 +3,15 @@ their digest, for a step or for a step removed since."""
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-from guides.models import Guide, Step, StepReport
+from guides.models import Device, Guide, Step, StepReport
+
+COMMON_TEXT = _("Common text")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class ReportedStep:
     latest: StepReport
     devices: list[str]
     app_versions: list[str]
+    variant: str = ""  # the device whose variant of the step these readers followed, or ""
+    variant_label: str = ""  # its name; for the common text, "" unless a variant has a line too
 
 
 def by_step(reports: Iterable[StepReport]) -> list[ReportedStep]:
@@ -33,7 +38,22 @@ def by_step(reports: Iterable[StepReport]) -> list[ReportedStep]:
     return [_reported_step(list(same)) for _id, same in groupby(reports, key=lambda report: report.original_step_id)]
 
 
-def _reported_step(reports: list[StepReport]) -> ReportedStep:
+def by_variant(reports: Iterable[StepReport]) -> list[ReportedStep]:
+    """``reports``, sorted by ``original_step_id`` then ``variant``, gathered by step and by the
+    text the readers followed: what is wrong on iPhone is often right on Android."""
+    lines = [
+        _reported_step(list(same), variant)
+        for (_id, variant), same in groupby(reports, key=lambda report: (report.original_step_id, report.variant))
+    ]
+    with_variants = {line.original_step_id for line in lines if line.variant}
+    common = str(COMMON_TEXT)
+    return [
+        replace(line, variant_label=common) if not line.variant and line.original_step_id in with_variants else line
+        for line in lines
+    ]
+
+
+def _reported_step(reports: list[StepReport], variant: str = "") -> ReportedStep:
     # A restore may bring a removed step back under its old id: its reports then meet again.
     step = next((report.step for report in reports if report.step is not None), None)
     return ReportedStep(
@@ -47,6 +67,8 @@ def _reported_step(reports: list[StepReport]) -> ReportedStep:
         latest=max(reports, key=lambda report: report.created_at),
         devices=sorted({str(report.get_device_display()) for report in reports}),
         app_versions=sorted({report.app_version for report in reports if report.app_version}, key=_version_order),
+        variant=variant,
+        variant_label=str(Device(variant).label) if variant else "",
     )
 
 

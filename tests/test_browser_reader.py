@@ -1,6 +1,8 @@
 """A reader on a phone follows the TikTok guide: ticks steps off, starts over, reports a step
 and votes, with htmx and with JavaScript turned off."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,6 +22,15 @@ def guide_page(watched_page, live_server):
 
 def step(page, number):
     return page.locator("ol.steps > li").nth(number - 1)
+
+
+REPORT_LINK = "Not what you see in the app?"
+
+
+def start_over(page):
+    """Starting over asks first: open it, then confirm."""
+    page.locator(".start-over summary").click()
+    page.get_by_role("button", name="Yes, start over").click()
 
 
 def keep_a_marker(page):
@@ -51,7 +62,7 @@ def test_ticking_steps_off_updates_the_bar_without_reloading(guide_page):
     keep_a_marker(page)
     step(page, 2).get_by_role("button", name="Mark as not done").click()
     expect(page.locator("#progress-label")).to_have_text("1 of 7 steps done")
-    page.get_by_role("button", name="Start over").click()
+    start_over(page)
     expect(page.locator("#progress-label")).to_have_text("0 of 7 steps done")
     expect(page.locator("li.step.is-done")).to_have_count(0)
     assert is_same_document(page)
@@ -76,7 +87,7 @@ def test_a_report_shows_errors_in_place_then_thanks(guide_page):
     page = guide_page
     keep_a_marker(page)
     third = step(page, 3)
-    third.get_by_role("link", name="This step doesn't match the app").click()
+    third.get_by_role("link", name=REPORT_LINK).click()
     form = third.locator("form.report-form")
     expect(form).to_be_visible()
     form.get_by_label("A label or button has another name").check()
@@ -95,7 +106,7 @@ def test_a_report_shows_errors_in_place_then_thanks(guide_page):
 
 def test_the_report_form_can_be_cancelled(guide_page):
     page = guide_page
-    opener = step(page, 1).get_by_role("link", name="This step doesn't match the app")
+    opener = step(page, 1).get_by_role("link", name=REPORT_LINK)
     opener.click()
     step(page, 1).get_by_role("link", name="Cancel").click()
     expect(step(page, 1).locator("form.report-form")).to_have_count(0)
@@ -104,11 +115,23 @@ def test_the_report_form_can_be_cancelled(guide_page):
 
 def test_a_vote_is_thanked_in_place(guide_page):
     page = guide_page
-    page.get_by_label("What could be better? (optional)").fill("Clear, thanks.")
     page.get_by_role("button", name="Yes", exact=True).click()
     expect(page.locator("#vote .thanks")).to_have_text("Thank you for your answer.")
+    expect(page.locator("#vote textarea")).to_have_count(0)
     vote = GuideVote.objects.get()
-    assert (vote.helpful, vote.reason) == (True, "Clear, thanks.")
+    assert (vote.helpful, vote.reason) == (True, "")
+
+
+def test_a_no_asks_what_could_be_better_then_keeps_the_answer(guide_page):
+    page = guide_page
+    expect(page.get_by_label("What could be better? (optional)")).to_have_count(0)  # Yes or No first
+    page.get_by_role("button", name="No", exact=True).click()
+    expect(page.locator("#vote .thanks")).to_be_focused()
+    page.get_by_label("What could be better? (optional)").fill("Step 4 shows another menu.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#vote .thanks")).to_have_text("Thank you for your answer.")
+    vote = GuideVote.objects.get()
+    assert (vote.helpful, vote.reason) == (False, "Step 4 shows another menu.")
 
 
 def test_a_keyboard_only_pass_through_one_step(guide_page):
@@ -123,7 +146,7 @@ def test_a_keyboard_only_pass_through_one_step(guide_page):
     expect(focused).to_have_attribute("id", button_id)
     expect(focused).to_contain_text("Mark as not done")
     page.keyboard.press("Tab")
-    expect(page.locator(":focus")).to_have_text("This step doesn't match the app")
+    expect(page.locator(":focus")).to_contain_text(REPORT_LINK)
     page.keyboard.press("Enter")
     # The form opened in place takes the focus on its first field.
     expect(step(page, 1).locator("form.report-form")).to_be_visible()
@@ -140,14 +163,14 @@ def test_without_javascript_ticking_off_and_starting_over_still_work(guide_page)
     assert page.url.endswith(f"#step-{StepCompletion.objects.order_by('created_at').last().step_id}")
     step(page, 2).get_by_role("button", name="Mark as not done").click()
     expect(page.locator("#progress-label")).to_have_text("1 of 7 steps done")
-    page.get_by_role("button", name="Start over").click()
+    start_over(page)
     expect(page.locator("#progress-label")).to_have_text("0 of 7 steps done")
 
 
 @no_javascript
 def test_without_javascript_a_report_uses_its_own_page(guide_page):
     page = guide_page
-    step(page, 4).get_by_role("link", name="This step doesn't match the app").click()
+    step(page, 4).get_by_role("link", name=re.compile("^Not what you see")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report a step")
     page.get_by_label("An option is missing").check()
     page.get_by_label("iPhone or iPad (iOS)").check()
@@ -164,5 +187,9 @@ def test_without_javascript_a_report_uses_its_own_page(guide_page):
 def test_without_javascript_a_vote_still_counts(guide_page):
     page = guide_page
     page.get_by_role("button", name="No", exact=True).click()
-    expect(page.locator("#vote .thanks")).to_contain_text("did not help")
+    expect(page.locator("#vote")).to_contain_text("Thank you for telling us.")
     assert GuideVote.objects.get().helpful is False
+    page.get_by_label("What could be better? (optional)").fill("Too long.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#vote .thanks")).to_contain_text("did not help")
+    assert GuideVote.objects.get().reason == "Too long."

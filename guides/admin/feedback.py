@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from guides import triage
 from guides.models import GuideVote, StepReport
-from guides.reported_steps import ReportedStep, by_step
+from guides.reported_steps import ReportedStep, by_variant
 
 
 def sees_contact_emails(request) -> bool:
@@ -22,10 +22,11 @@ def removed_step_label(title: str) -> str:
 
 
 def open_reports_by_step() -> list[ReportedStep]:
-    """Open reports grouped by step, removed steps included, most reported first. One query,
+    """Open reports grouped by step and by the variant readers followed, removed steps included,
+    most reported first. One query,
     however many steps: the grouping happens here rather than in a query per step."""
-    reports = StepReport.objects.open().select_related("step", "guide").order_by("original_step_id", "-created_at")
-    queue = by_step(reports)
+    reports = StepReport.objects.open().select_related("step", "guide")
+    queue = by_variant(reports.order_by("original_step_id", "variant", "-created_at"))
     queue.sort(key=lambda item: (item.readers, item.latest.created_at), reverse=True)
     return queue
 
@@ -50,6 +51,7 @@ class StepReportAdmin(admin.ModelAdmin):
         "guide",
         "problem",
         "device",
+        "variant",
         "app_version",
         "language",
         "status",
@@ -59,7 +61,7 @@ class StepReportAdmin(admin.ModelAdmin):
     ]
     # The step cell links to the step; the report itself opens from its problem.
     list_display_links = ["problem"]
-    list_filter = ["status", "problem", "device", "language", RemovedStepFilter, "guide"]
+    list_filter = ["status", "problem", "device", "variant", "language", RemovedStepFilter, "guide"]
     list_select_related = ["step", "guide", "handled_by"]
     search_fields = ["seen_instead", "app_version", "step_title", "step__title_fr", "step__title_en"]
     date_hierarchy = "created_at"
@@ -75,6 +77,7 @@ class StepReportAdmin(admin.ModelAdmin):
         "seen_instead",
         "app_version",
         "device",
+        "variant",
         "contact_email",
         "status",
         "handled_by_name",

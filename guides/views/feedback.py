@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from guides import content_version
+from guides import content_version, devices
 from guides.addresses import in_each_language
 from guides.forms import GuideVoteForm, StepReportForm
 from guides.models import GuideVote
@@ -41,7 +41,7 @@ def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_
     step = published_step(platform_slug, guide_slug, step_id)
     if step.has_open_report_from(reader_key(request)):
         return _already_reported(request, step)
-    form = StepReportForm(request.POST if request.method == "POST" else None)
+    form = StepReportForm(request.POST if request.method == "POST" else None, initial=_seen(request, step))
     status = 200
     if request.method == "POST":
         valid = form.is_valid()
@@ -53,6 +53,16 @@ def report_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_
     template = "guides/report.html#report-form" if request.htmx else "guides/report.html"
     context = {"form": form, "step": step, "guide": step.guide, "platform": step.guide.platform}
     return render(request, template, {**context, "alternates": _report_addresses(step)}, status=status)
+
+
+def _seen(request: HttpRequest, step) -> dict[str, str]:
+    """What the reader was shown: the device they chose on the guide page (htmx sends it; a
+    plain link leaves it in the page's address), and so the step's variant for it, if any."""
+    device = devices.chosen(request) or devices.chosen_before(request)
+    if not device:
+        return {}
+    variant = device if step.variants.filter(device=device).exists() else ""
+    return {"device": device, "variant": variant}
 
 
 def _report_addresses(step) -> dict[str, str]:
@@ -75,6 +85,8 @@ def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpRespon
     report.language = get_language()
     report.reader_key = ensure_reader_key(request)
     report.submission = form.cleaned_data["submission"]
+    if report.variant and not step.variants.filter(device=report.variant).exists():
+        report.variant = ""  # a variant this step does not have (any more): its common text
     try:
         with transaction.atomic():
             report.save()
@@ -85,7 +97,7 @@ def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpRespon
     thanks = _("Thank you: your report reached the editors.")
     if not request.htmx:
         messages.success(request, thanks)
-        return HttpResponseSeeOther(step.get_absolute_url())
+        return HttpResponseSeeOther(devices.address(step.guide.get_absolute_url(), report.variant, step.anchor))
     context = {"step": step, "report": report, "thanks": thanks}
     return render(request, "guides/report.html#report-thanks", context)
 
@@ -101,16 +113,20 @@ def vote(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpRespo
         if request.htmx:
             return render(request, "guides/guide.html#vote", context, status=422)
         return refuse(request, 400, " ".join(error for errors in form.errors.values() for error in errors))
+    # "No" first, then what could be better: a form of its own, which keeps the answer.
+    follow_up = "reason" in request.POST
+    values = form.cleaned_data if follow_up else {"helpful": form.cleaned_data["helpful"], "reason": ""}
+    vote = None
     if _counts(request, guide):
-        context["vote"], _created = GuideVote.objects.update_or_create(
-            guide=guide,
-            reader_key=ensure_reader_key(request),
-            defaults={**form.cleaned_data, "language": get_language()},
+        vote, _created = GuideVote.objects.update_or_create(
+            guide=guide, reader_key=ensure_reader_key(request), defaults={**values, "language": get_language()}
         )
+    if not follow_up and not values["helpful"]:
+        context["vote"] = vote or GuideVote(helpful=False)  # asks what could be better
     context["voted"] = True
     if not request.htmx:
         messages.success(request, _("Thank you for your answer."))
-        return HttpResponseSeeOther(f"{context['guide_url']}#vote")
+        return HttpResponseSeeOther(devices.address(context["guide_url"], devices.chosen_before(request), "vote"))
     return render(request, "guides/guide.html#vote", context)
 
 

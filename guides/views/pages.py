@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from guides import content_version, guide_page, page_cache
+from guides import content_version, devices, guide_page, page_cache
 from guides.addresses import follow_moves, in_each_language
 from guides.forms import GuideVoteForm
 from guides.models import Guide, GuideVote, Platform
@@ -61,20 +61,19 @@ def platform_detail(request: HttpRequest, platform_slug: str) -> HttpResponse:
 @follow_moves
 @require_safe
 def guide_detail(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpResponse:
-    version = content_version.current()
+    version, device = content_version.current(), devices.chosen(request)
     if page_cache.is_shared(request):
-        return page_cache.shared_page(
-            request, page_cache.shared_page_key(request, version), lambda: _shared_guide_page(request, version)
-        )
-    skeleton = guide_page.skeleton(request, version, platform_slug, guide_slug)
+        key = page_cache.shared_page_key(request, version, device)
+        return page_cache.shared_page(request, key, lambda: _shared_guide_page(request, version, device))
+    skeleton = guide_page.skeleton(request, version, platform_slug, guide_slug, device)
     if skeleton is None:
         return _preview(request, platform_slug, guide_slug)
     state = guide_page.reader_state(skeleton, reader_key(request))
     return page_cache.own_page(request, guide_page.page(request, skeleton, state))
 
 
-def _shared_guide_page(request: HttpRequest, version: int) -> str:
-    skeleton = guide_page.skeleton(request, version, **request.resolver_match.kwargs)
+def _shared_guide_page(request: HttpRequest, version: int, device: str) -> str:
+    skeleton = guide_page.skeleton(request, version, **request.resolver_match.kwargs, device=device)
     if skeleton is None:
         raise Http404  # staff preview guides with a session: theirs are never shared pages
     return guide_page.page(request, skeleton, guide_page.NOBODY)
@@ -93,8 +92,13 @@ def _preview(request: HttpRequest, platform_slug: str, guide_slug: str) -> HttpR
     guides = Guide.objects.select_related("platform").prefetch_related("prerequisites")
     guide = get_object_or_404(guides, platform__slug=platform_slug, slug=guide_slug)
     reader = reader_key(request)
-    steps = steps_for_reader(guide, reader)
+    steps = steps_for_reader(guide, reader, with_parts=guide_page.STEP_PARTS)
+    for step in steps:
+        devices.dress(step)
+    offered, device = devices.offered(steps), devices.chosen(request)
     context = {
+        "devices": offered,
+        "device": device if device in dict(offered) else "",
         "guide": guide,
         "platform": guide.platform,
         "guide_url": guide.get_absolute_url(),

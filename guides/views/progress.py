@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
-from guides import content_version, guide_page, page_cache
+from guides import content_version, devices, guide_page, page_cache
 from guides.addresses import moved_guide
 from guides.forms import ProgressForm
 from guides.models import StepCompletion
@@ -41,7 +41,7 @@ def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id
     reader = ensure_reader_key(request, dated=done)
     StepCompletion.objects.record(reader, step_id, done)
     if not request.htmx:
-        return HttpResponseSeeOther(f"{skeleton.guide_url}#{facts.anchor}")
+        return HttpResponseSeeOther(devices.address(skeleton.guide_url, devices.chosen_before(request), facts.anchor))
     state = guide_page.reader_state(skeleton, reader, with_vote=False)
     template = _("Step %(number)s marked as done.") if done else _("Step %(number)s marked as not done.")
     html = "".join(
@@ -64,7 +64,7 @@ def start_over(request: HttpRequest, platform_slug: str, guide_slug: str) -> Htt
     reader = ensure_reader_key(request, dated=False)
     StepCompletion.objects.filter(reader_key=reader, step_id__in=[facts.pk for facts in skeleton.steps]).delete()
     if not request.htmx:
-        return HttpResponseSeeOther(f"{skeleton.guide_url}#steps-title")
+        return HttpResponseSeeOther(devices.address(skeleton.guide_url, devices.chosen_before(request), "steps-title"))
     steps = "".join(guide_page.step_parts(skeleton, skeleton.steps, guide_page.NOBODY, autofocus_first=True))
     html = "".join(
         [

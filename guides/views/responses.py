@@ -1,8 +1,10 @@
 """Answers shared by the readers' views: a 303 back to the page, and refusals with a clear
 message in the reader's language, never a bare status.
 
-Refusals: plain requests get a full page. htmx requests get the message alone, retargeted to the page's
-alert region, so that an error never replaces the step the reader was looking at.
+Refusals: plain requests get a full page. htmx requests get the message alone, marked
+``X-Refusal``: the page's script shows it next to the form that caused it (``reader.js``), and
+it is retargeted to the page's alert region otherwise, so that an error never replaces the step
+the reader was looking at.
 """
 
 from functools import wraps
@@ -21,6 +23,7 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if getattr(request, "htmx", False):
         response = render(request, "guides/refusal.html#message", {"message": message}, status=status)
+        response["X-Refusal"] = "1"
         response["HX-Retarget"] = "#flash"
         response["HX-Reswap"] = "innerHTML"
         return response
