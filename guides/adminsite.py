@@ -20,10 +20,12 @@ from math import ceil
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import OperationalError, connection, transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from guides.publishing import PublishingDenied, publishing_guard
+from guides import proposals
+from guides.publishing import Proposed, PublishingDenied, publishing_guard
 from guides.ratelimit import limit_reached
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -55,6 +57,8 @@ class HelpCenterAdminSite(admin.AdminSite):
             except PublishingDenied as denied:
                 hint = _("Ask a publisher to make this change, or send the guide to review.")
                 return self._not_saved(request, str(denied.args[0]), hint, 403)
+            except Proposed as proposed:
+                return self._proposed(request, proposed.snapshots)
             except OperationalError as error:
                 if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
                     raise
@@ -64,6 +68,27 @@ class HelpCenterAdminSite(admin.AdminSite):
             return response
 
         return guarded
+
+    def _proposed(self, request, snapshots: dict[int, dict]) -> HttpResponseRedirect:
+        """The undone request's changes to published guides, filed as proposals for publishers."""
+        storage = messages.get_messages(request)
+        storage._queued_messages.clear()  # "saved" messages of the undone request: not true
+        from guides.models import Proposal
+
+        replaces = (
+            Proposal.objects.waiting().filter(author=request.user, pk=_number(request.GET.get("proposal"))).first()
+        )
+        made = proposals.propose(snapshots, request.user, replaces)
+        if not made:
+            messages.info(request, _("Nothing was changed."))
+            return HttpResponseRedirect(request.get_full_path())
+        for proposal in made:
+            messages.success(
+                request,
+                _("Your change to “%(guide)s” waits for a publisher's approval: readers still see the published guide.")
+                % {"guide": proposal.guide},
+            )
+        return HttpResponseRedirect(made[0].get_absolute_url())
 
     def _not_saved(self, request, message: str, hint: str, status: int) -> TemplateResponse:
         # The undone request may have queued "saved" messages: not shown (see the template), and
@@ -93,11 +118,22 @@ class HelpCenterAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         from guides.admin.search import top_of_the_week
-        from guides.models import Guide, StepReport
+        from guides.models import Guide, Proposal, StepReport
+        from guides.translation_workspace import target_languages
 
+        publisher = request.user.has_perm("guides.publish_guide")
         context = {
             "new_report_count": StepReport.objects.filter(status=StepReport.Status.NEW).count(),
             "guides_to_review_count": Guide.objects.to_review().count(),
+            # What waits for this person: publishers approve; editors hear back.
+            "waiting_guides": list(Guide.objects.filter(status=Guide.Status.IN_REVIEW)) if publisher else [],
+            "waiting_proposals": list(Proposal.objects.waiting().select_related("guide", "author"))
+            if publisher
+            else [],
+            "translation_languages": target_languages(),
+            "sent_back_proposals": list(
+                Proposal.objects.filter(author=request.user, status=Proposal.Status.SENT_BACK).select_related("guide")
+            ),
             "missed_searches": top_of_the_week() if request.user.has_perm("guides.view_missedsearch") else [],
             **(extra_context or {}),
         }
@@ -107,6 +143,10 @@ class HelpCenterAdminSite(admin.AdminSite):
 def locked_out(request, original_response=None, credentials=None):
     # django-axes answers from its middleware, after templates would have been rendered.
     return admin.site.locked_out(request).render()
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
 def _take_turn() -> None:

@@ -12,9 +12,10 @@ class GuidesConfig(AppConfig):
 
     def ready(self):
         import helpcenter.checks  # noqa: F401 - registers the project's system checks
-        from guides import addresses, changes, content_version, outbox
+        from guides import addresses, changes, content_version, outbox, proposals
         from guides.groups import ensure_groups
         from guides.models import Guide, Platform, Prerequisite, Screenshot, Step, StepReport, StepVariant
+        from guides.ordering import order_saved
         from guides.search import documents
 
         # After auth has created this app's permissions (auth is listed first).
@@ -45,6 +46,14 @@ class GuidesConfig(AppConfig):
             post_delete.connect(
                 changes.step_part_deleted, sender=model, dispatch_uid=f"guides.changes.delete.{model.__name__}"
             )
+        # An editor's change to a published guide becomes a proposal (see guides.publishing).
+        for model in (Guide, Prerequisite, Step, StepVariant, Screenshot):
+            post_save.connect(proposals.part_saved, sender=model, dispatch_uid=f"guides.proposals.{model.__name__}")
+            post_delete.connect(
+                proposals.part_deleted, sender=model, dispatch_uid=f"guides.proposals.delete.{model.__name__}"
+            )
+        m2m_changed.connect(proposals.related_changed, sender=related, dispatch_uid="guides.proposals.related")
+        order_saved.connect(proposals.order_saved, dispatch_uid="guides.proposals.order")
         # Old addresses keep leading to a renamed page.
         for model in (Platform, Guide):
             post_save.connect(addresses.record, sender=model, dispatch_uid=f"guides.addresses.{model.__name__}")

@@ -18,7 +18,8 @@ PERMISSIONS = {
     # to the few people who answer readers.
     EDITORS: [f"{action}_{model}" for model in _CONTENT for action in ("add", "change", "delete", "view")]
     + ["view_stepreport", "change_stepreport", "view_guidevote"]
-    + ["view_missedsearch", "change_missedsearch"],
+    + ["view_missedsearch", "change_missedsearch"]
+    + ["view_proposal"],
     # Put a guide in front of readers, take it away, archive it.
     PUBLISHERS: ["publish_guide"],
 }

@@ -30,10 +30,11 @@ def fix_notice(report: StepReport) -> EmailMessage:
             "step_removed": report.step_removed,
             "url": settings.SITE_URL + (url if report.step_removed else f"{url}#{report.step.anchor}"),
         }
-        return _message("guides/email/report_fixed", context, to=[report.contact_email])
+        return message("guides/email/report_fixed", context, to=[report.contact_email])
 
 
-def _message(template: str, context: dict, **recipients) -> EmailMessage:
+def message(template: str, context: dict, **recipients) -> EmailMessage:
+    """An e-mail from ``<template>_subject.txt`` and ``<template>_body.txt``."""
     subject = render_to_string(f"{template}_subject.txt", context)
     body = render_to_string(f"{template}_body.txt", context)
     # A header cannot hold a line break.
@@ -55,7 +56,7 @@ def report_digest(reports: list[StepReport], recipients: list[str]) -> EmailMess
             "queue_url": settings.SITE_URL + reverse("admin:guides_stepreport_queue"),
         }
         # Blind copies: editors do not need each other's addresses.
-        return _message("guides/email/report_digest", context, bcc=recipients)
+        return message("guides/email/report_digest", context, bcc=recipients)
 
 
 def _by_guide_and_step(reports: list[StepReport]) -> list[dict]:

@@ -12,8 +12,13 @@ from collections.abc import Iterable
 
 from django.db import models, transaction
 from django.db.models import F
+from django.dispatch import Signal
 
 _OUT_OF_THE_WAY = 1_000_000
+
+# Sent once children were renumbered, with ``parents``: the ids of their guides. Positions are
+# written without ``save()``, so without Django's signals: watchers of changes listen to this.
+order_saved = Signal()
 
 
 def lock(*rows: models.Model) -> None:
@@ -42,3 +47,4 @@ def save_in_order(siblings: models.QuerySet, ordered: Iterable[models.Model], ch
             item.save()
         else:
             type(item).objects.filter(pk=item.pk).update(position=number)
+    order_saved.send(sender=siblings.model, parents={item.guide_id for item in [*ordered, *others]})

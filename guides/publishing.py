@@ -1,9 +1,11 @@
 """The publishing rule, in one place: only publishers change whether a guide is public.
 
 Editors without the "publish guides" permission write guides and send them to review: they move
-a guide between *draft* and *in review*, and nothing else. Whether a guide is published or
-archived, or exists at all once published, changes only at a publisher's hand, whatever the
-entry point: a change form, an action, a deletion, a restore or recovery from history, an import.
+a guide between *draft* and *in review*, and nothing else. What they change in a published guide
+waits for a publisher's approval (``guides.proposals``): readers keep the published text.
+Whether a guide is published or archived, or exists at all once published, changes only at a
+publisher's hand, whatever the entry point: a change form, an action, a deletion, a restore or
+recovery from history, an import.
 
 Forms and buttons offer editors only what they may do, but the rule itself is enforced by
 ``publishing_guard``, around every admin request that can write (see ``guides.adminsite``): it
@@ -24,6 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from guides import proposals
 from guides.models import Guide
 from guides.models.content import language_codes
 
@@ -64,16 +67,30 @@ def changed_guides(before: frozenset[tuple], after: frozenset[tuple]) -> list[st
     return sorted(titles.get(pk) or f"#{pk}" for pk in ids)
 
 
+class Proposed(Exception):
+    """The request changed published guides: undone, its result is to be proposed."""
+
+    def __init__(self, snapshots: dict[int, dict]):
+        self.snapshots = snapshots
+        super().__init__(sorted(snapshots))
+
+
 @contextmanager
 def publishing_guard(user) -> Iterator[None]:
-    """Run the block in a transaction that is undone, with ``PublishingDenied``, if ``user`` may
-    not publish and the block changed which guides are published or archived."""
+    """Run the block in a transaction that is undone if ``user`` may not publish and the block
+    changed which guides are published or archived (``PublishingDenied``), or what readers see
+    of a published guide (``Proposed``, with the guides as the block left them: see
+    ``guides.proposals``)."""
     if may_publish(user):
         yield
         return
     with transaction.atomic():
         before = publication_state()
-        yield
+        published = frozenset(pk for pk, status, *_rest in before if status == Guide.Status.PUBLISHED)
+        with proposals.collecting(published) as touched:
+            yield
         after = publication_state()
         if before != after:
             raise PublishingDenied(changed_guides(before, after))
+        if touched.guides:
+            raise Proposed({pk: proposals.snapshot(pk, touched.created) for pk in sorted(touched.guides)})

@@ -61,6 +61,13 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
+def editors_publish(editor):
+    """For tests of something else than reviews (history, concurrent edits): the editor may
+    publish, so what they save to a published guide applies at once (see test_proposals)."""
+    editor.groups.add(Group.objects.get(name=PUBLISHERS))
+
+
+@pytest.fixture
 def publisher(django_user_model):
     user = django_user_model.objects.create_user("publisher", password="publisher-password-123", is_staff=True)
     user.groups.add(Group.objects.get(name=EDITORS), Group.objects.get(name=PUBLISHERS))

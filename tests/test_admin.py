@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from guides.groups import EDITORS
-from guides.models import Guide, Step, StepReport
+from guides.models import Guide, Proposal, Step, StepReport
 from guides.ordering import save_in_order
 from tests.admin_pages import NO_STEP_INLINES
 from tests.html_forms import form_fields
@@ -119,8 +119,9 @@ def test_the_editors_group_can_edit_content_but_not_people(editor_client, guide)
     fields["title_en"] = "Edited by an editor"
     assert editor_client.post(url, fields).status_code == 302
     step.refresh_from_db()
-    assert step.title_en == "Edited by an editor"
-    assert step.title_fr == "Étape 1"
+    assert step.title_en == "Step 1"  # the guide is published: the change waits for a publisher
+    proposed = Proposal.objects.get(guide=guide).proposed["steps"][0]
+    assert (proposed["title_en"], proposed["title_fr"]) == ("Edited by an editor", "Étape 1")
 
     assert editor_client.get("/admin/auth/user/").status_code == 403
     assert editor_client.get("/admin/auth/group/").status_code == 403
@@ -135,6 +136,7 @@ def test_the_editors_group_holds_exactly_the_content_permissions():
         for action in ("add", "change", "delete", "view")
     }
     feedback = {"view_stepreport", "change_stepreport", "view_guidevote", "view_missedsearch", "change_missedsearch"}
+    feedback |= {"view_proposal"}
     assert codenames == content | feedback
 
 

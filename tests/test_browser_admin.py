@@ -43,7 +43,7 @@ def test_translation_tabs_switch_languages(signed_in, live_server):
     expect(page.locator("#id_title_fr")).to_be_visible()
     expect(page.locator("#id_title_fr")).to_have_value("Dissocier un compte TikTok de TikTok for Business")
     expect(page.locator("#id_title_en")).to_be_hidden()
-    # Every step inline has its own tabs too: title, body and screenshot description.
+    # Every step inline has its own tabs too.
     expect(page.locator("#steps-group .ui-tabs-nav")).to_have_count(7 * 2)  # title and body of each step
 
 
@@ -73,3 +73,40 @@ def test_a_step_can_be_dragged_to_a_new_place(signed_in, live_server):
     order = list(guide.steps.order_by("position").values_list("pk", flat=True))
     assert order[:3] == [second.pk, third.pk, first.pk]
     assert list(guide.steps.order_by("position").values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_new_step_opens_in_the_source_language_whatever_tab_was_open(signed_in, live_server):
+    page = signed_in
+    page.goto(f"{live_server.url}/admin/guides/guide/{seeded_guide().pk}/change/")
+    expect(page.locator("#id_steps-0-title_en")).to_be_visible()  # the admin's language, English
+    page.locator("#steps-group .add-row a").click()
+    expect(page.locator("#id_steps-7-title_fr")).to_be_visible()
+    expect(page.locator("#id_steps-7-title_en")).to_be_hidden()
+
+
+def test_steps_move_with_buttons_from_the_keyboard(signed_in, live_server):
+    page = signed_in
+    guide = seeded_guide()
+    first, second = guide.steps.order_by("position")[:2]
+    page.goto(f"{live_server.url}/admin/guides/guide/{guide.pk}/change/")
+    button = page.locator("#steps-0").get_by_role("button", name="Move down")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_be_focused()  # it moved with its step
+    expect(page.locator("#steps-0 .move-status")).to_have_text("Moved to position 2.")
+    expect(page.locator("#steps-group .inline-related").nth(0)).to_have_id("steps-1")
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert list(guide.steps.order_by("position").values_list("pk", flat=True))[:2] == [second.pk, first.pk]
+    assert list(guide.steps.order_by("position").values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_step_body_is_previewed_as_readers_will_see_it(signed_in, live_server):
+    page = signed_in
+    step = seeded_guide().steps.get(position=1)
+    page.goto(f"{live_server.url}/admin/guides/step/{step.pk}/change/")
+    page.locator(".ui-tabs", has=page.locator("#id_body_en")).get_by_role("tab", name="en").click()
+    page.fill("#id_body_en", "Tap `Profile`, then **Edit**.")
+    preview = page.locator("#id_body_en + .markdown-preview")
+    expect(preview.locator("code")).to_have_text("Profile")
+    expect(preview.locator("strong")).to_have_text("Edit")

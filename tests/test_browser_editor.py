@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from playwright.sync_api import expect
 
-from guides.groups import EDITORS
+from guides.groups import EDITORS, PUBLISHERS
 from guides.models import Step, StepReport
 
 pytestmark = [
@@ -22,7 +22,8 @@ PASSWORD = "editor-long-password-7"
 @pytest.fixture
 def editor_page(watched_page, live_server, django_user_model):
     editor = django_user_model.objects.create_user("erin", "erin@example.org", PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
+    # Erin may publish: her fixes apply at once (proposed changes: test_browser_proposals).
+    editor.groups.add(Group.objects.get(name=EDITORS), Group.objects.get(name=PUBLISHERS))
     page = watched_page
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "erin")

@@ -218,6 +218,7 @@ def test_search_finds_a_guide_by_the_words_of_its_variants(varied):
     assert search("hamburger", "en").total == 0
 
 
+@pytest.mark.usefixtures("editors_publish")
 def test_a_variant_saved_in_the_step_admin_changes_the_page_and_marks_its_english_out_of_date(
     editor_client, client, varied
 ):
@@ -239,6 +240,7 @@ def test_a_variant_saved_in_the_step_admin_changes_the_page_and_marks_its_englis
     assert "The French original changed since this was translated" in android.group(0)
 
 
+@pytest.mark.usefixtures("editors_publish")
 def test_restoring_a_step_brings_its_variants_back(editor_client, varied):
     first = varied.steps.get(position=1)
     save_through_admin(editor_client, first)  # a version with both variants

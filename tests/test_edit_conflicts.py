@@ -9,7 +9,8 @@ from guides.models import Guide, Platform, Step
 from tests.admin_pages import NO_STEP_INLINES, admin_url
 from tests.html_forms import form_fields
 
-pytestmark = pytest.mark.django_db
+# What editors save applies at once here; reviews of changes are tested in test_proposals.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("editors_publish")]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from guides.groups import PUBLISHERS
-from guides.models import Guide, Step, StepReport
+from guides.models import Guide, Proposal, Step, StepReport
 from tests.factories import guide_url, make_guide
 from tests.html_forms import form_fields
 
@@ -57,7 +57,9 @@ def test_an_editor_without_the_permission_cannot_unpublish(editor_client, guide)
     assert 'name="status"' not in page
     assert post_guide(editor_client, guide, status="draft", title_en="Edited").status_code == 302
     guide.refresh_from_db()
-    assert (guide.status, guide.title_en) == (Guide.Status.PUBLISHED, "Edited")
+    # Published, and unchanged until a publisher approves the change (see test_proposals).
+    assert (guide.status, guide.title_en) == (Guide.Status.PUBLISHED, "A guide")
+    assert Proposal.objects.get(guide=guide).proposed["guide"]["title_en"] == "Edited"
 
 
 def test_a_publisher_can_publish(publisher_client, platform):
@@ -176,6 +178,7 @@ def test_english_readers_see_that_the_french_original_changed(guide):
     assert "original" not in Client().get(guide_url(guide, language="fr")).content.decode()
 
 
+@pytest.mark.usefixtures("editors_publish")
 def test_the_admin_lists_translations_to_update_and_offers_minor_changes(editor_client, guide):
     assert 'name="minor_change"' in editor_client.get(change_url(guide)).content.decode()
     assert post_guide(editor_client, guide, title_fr="Titre corrigé", minor_change="on").status_code == 302
@@ -200,6 +203,7 @@ def open_report(step, reader="a") -> StepReport:
     )
 
 
+@pytest.mark.usefixtures("editors_publish")
 def test_saving_a_step_with_open_reports_offers_to_mark_them_fixed(editor_client, editor, guide):
     step = guide.steps.get(position=1)
     first, second = open_report(step, "a"), open_report(step, "b")
@@ -222,6 +226,7 @@ def test_a_step_without_open_reports_offers_nothing(editor_client, guide):
     assert 'name="mark_reports_fixed"' not in page
 
 
+@pytest.mark.usefixtures("editors_publish")
 def test_editing_a_reported_step_inline_points_to_its_reports(editor_client, guide):
     step = guide.steps.get(position=2)
     open_report(step)
@@ -251,6 +256,7 @@ def test_an_editor_cannot_delete_a_published_guide(editor_client, guide):
     assert editor_client.get(f"/admin/guides/guide/{draft.pk}/delete/").status_code == 200
 
 
+@pytest.mark.usefixtures("editors_publish")
 def test_deleting_a_step_keeps_the_others_numbered_one_to_n(editor_client, guide):
     second = guide.steps.get(position=2)
     assert editor_client.post(f"/admin/guides/step/{second.pk}/delete/", {"post": "yes"}).status_code == 302

@@ -12,7 +12,8 @@ from guides.models import Guide
 from tests.admin_pages import save_through_admin
 from tests.factories import guide_url, make_guide
 
-pytestmark = pytest.mark.django_db
+# What editors save applies at once here; reviews of changes are tested in test_proposals.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("editors_publish")]
 
 SITE = "https://help.example.org"
 ATOM = {"a": "http://www.w3.org/2005/Atom"}

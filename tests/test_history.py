@@ -14,7 +14,8 @@ from tests.admin_pages import admin_url, post_restore_page, restore, save_throug
 from tests.factories import make_guide
 from tests.html_forms import form_fields
 
-pytestmark = pytest.mark.django_db
+# What editors save applies at once here; reviews of changes are tested in test_proposals.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("editors_publish")]
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

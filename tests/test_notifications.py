@@ -137,6 +137,7 @@ def test_the_readers_address_moves_from_the_report_to_the_notice_which_forgets_i
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.usefixtures("editors_publish")
 def test_saving_a_step_with_its_reports_marked_fixed_queues_the_notices(editor_client, guide, language):
     step = guide.steps.get(position=1)
     make_report(step, "a", language="en")

@@ -65,6 +65,7 @@ def test_pages_are_compressed_for_browsers_that_accept_it():
     assert "Accept-Encoding" in plain["Vary"]
 
 
+@pytest.mark.usefixtures("editors_publish")
 def test_an_editors_change_shows_on_the_next_request(editor_client, guide):
     url = guide_url(guide, language="en")
     before = Client().get(url)

@@ -5,17 +5,20 @@ query."""
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from guides import content_version
-from guides.models import Guide, Platform
+from guides.groups import EDITORS
+from guides.models import Guide, Platform, Proposal
 from tests.admin_pages import admin_url, restore, save_through_admin, versions_of
 from tests.factories import guide_url, make_guide
 from tests.html_forms import form_fields
 
-pytestmark = pytest.mark.django_db
+# What editors save applies at once here; reviews of changes are tested in test_proposals.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("editors_publish")]
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -109,9 +112,19 @@ def test_the_admin_offers_related_guides_by_autocomplete(editor_client, guide):
     assert [item["id"] for item in found.json()["results"]] == [str(seeded.pk)]
 
 
-def test_an_editor_who_may_not_publish_may_pick_related_guides_of_a_published_guide(editor_client, guide):
+def test_an_editor_who_may_not_publish_proposes_related_guides_of_a_published_guide(
+    django_user_model, publisher_client, guide
+):
     other = make_guide(guide.platform, slug="other")
-    pick(editor_client, guide, other)
+    writer = django_user_model.objects.create_user("writer", password="writer-password-123", is_staff=True)
+    writer.groups.add(Group.objects.get(name=EDITORS))
+    client = Client()
+    client.force_login(writer)
+    pick(client, guide, other)  # not publishing: allowed, and proposed like any change readers see
+    assert list(guide.related_guides.all()) == []
+    proposal = Proposal.objects.get()
+    assert proposal.proposed["related_guides"] == [other.pk]
+    publisher_client.post(proposal.get_absolute_url(), {"decision": "approve"})
     assert list(guide.related_guides.all()) == [other]
 
 

@@ -20,7 +20,8 @@ from tests.admin_pages import admin_url, post_restore_page, save_through_admin, 
 from tests.factories import make_guide, make_report, step_url
 from tests.html_forms import form_fields
 
-pytestmark = pytest.mark.django_db
+# What editors save applies at once here; reviews of changes are tested in test_proposals.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("editors_publish")]
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 REPORTS = "/admin/guides/stepreport/"

@@ -268,7 +268,7 @@ def test_it_counts_new_reports_and_guides_to_review_on_the_admin_index(admin_cli
     page = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert f'<a href="{QUEUE}">2 new reports</a>' in page
-    guides = "1 guide to review" if to_review == 1 else f"{to_review} guides to review"
+    guides = f"{to_review} guide due for verification" if to_review == 1 else f"{to_review} guides due for verification"
     assert f'<a href="/admin/guides/guide/?review=due">{guides}</a>' in page
 
 

@@ -14,7 +14,8 @@ from tests.admin_pages import admin_url
 from tests.factories import guide_url
 from tests.html_forms import form_fields
 
-pytestmark = pytest.mark.django_db
+# What editors save applies at once here; reviews of changes are tested in test_proposals.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("editors_publish")]
 
 
 @pytest.fixture(autouse=True)

@@ -19,11 +19,13 @@ REPORTS_PER_WINDOW = 5
 READERS = 50
 EDITOR_SAVES = 16
 
+# An editor who may publish: their saves to the published guide apply at once (an editor who
+# may not would propose them, see test_proposals).
 CREATE_EDITOR = """
 from django.contrib.auth.models import Group, User
-from guides.groups import EDITORS
+from guides.groups import EDITORS, PUBLISHERS
 user = User.objects.create_user("editor", password="editor-password-123", is_staff=True)
-user.groups.add(Group.objects.get(name=EDITORS))
+user.groups.add(Group.objects.get(name=EDITORS), Group.objects.get(name=PUBLISHERS))
 """
 
 

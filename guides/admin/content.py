@@ -11,7 +11,8 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django.contrib import admin, messages
-from django.db.models import Count, Max
+from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,15 +20,28 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
-from guides import changes, triage
+from guides import changes, proposals, triage
 from guides.admin.conflicts import EditConflictMixin
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
 from guides.admin.history import HistoryMixin
-from guides.models import Guide, Ordered, Platform, Prerequisite, Screenshot, Step, StepReport, StepVariant
+from guides.admin.translations import TranslationsMixin
+from guides.admin.writing import MarkdownPreviewMixin, admin_media, body_widget
+from guides.models import (
+    Guide,
+    Ordered,
+    Platform,
+    Prerequisite,
+    Proposal,
+    Screenshot,
+    Step,
+    StepReport,
+    StepVariant,
+)
 from guides.ordering import lock, save_in_order
 from guides.publishing import may_publish, may_set_status
+from guides.translation_workspace import target_languages
 
 
 class OrderedInlineMixin(SortableInlineAdminMixin):
@@ -50,6 +64,9 @@ class StepInline(OrderedInlineMixin, TranslationStackedInline):
     fields = ["title", "surface", "body"]
     show_change_link = True  # device variants and screenshots are edited on the step's own page
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **body_widget(db_field, kwargs))
+
 
 # A step's variants and screenshots belong to the step's versions. Reversion registers the models
 # of an admin's inlines only with the admin's own model, and a step is registered first as the
@@ -63,6 +80,9 @@ class StepVariantInline(TranslationStackedInline):
     formfield_overrides = TEXT_AREAS
     fields = ["device", "title", "body"]
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **body_widget(db_field, kwargs))
 
 
 class ScreenshotInline(admin.TabularInline):
@@ -134,7 +154,15 @@ class PlatformAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTransla
 
 
 @admin.register(Guide)
-class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
+class GuideAdmin(
+    SortableAdminBase,
+    TranslationsMixin,
+    FunnelMixin,
+    HistoryMixin,
+    EditConflictMixin,
+    VersionAdmin,
+    TabbedTranslationAdmin,
+):
     form = GuideAdminForm
     formfield_overrides = TEXT_AREAS
     action_form = VerifyActionForm
@@ -157,6 +185,11 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
     date_hierarchy = "updated_at"
     autocomplete_fields = ["related_guides"]
     inlines = [PrerequisiteInline, StepInline]
+
+    @property
+    def media(self):
+        return super().media + admin_media()
+
     fieldsets = [
         (None, {"fields": ["platform", "title", "slug", "summary", "conclusion", "minor_change"]}),
         (_("Publication"), {"fields": ["status", "estimated_minutes", "last_verified_on", "verified_app_version"]}),
@@ -164,7 +197,63 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(step_count=Count("steps"))
+        outdated_steps = Count("steps", filter=~Q(steps__outdated_translations=[]), distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(step_count=Count("steps", distinct=True), outdated_steps=outdated_steps)
+        )
+
+    # Proposed changes: shown on the guide's page and history; opened in its form to edit further.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        proposal = self._proposal_to_edit(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "editing_proposal": proposal,
+            "translation_languages": target_languages(),
+        }
+        if object_id and proposal is None:
+            extra_context["waiting_proposals"] = list(
+                Proposal.objects.waiting().filter(guide_id=object_id).select_related("author")
+            )
+        if proposal is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method in ("GET", "HEAD"):
+            # The form shows the guide with the proposal applied, in a transaction undone once
+            # the page is rendered: nothing changes until the form is saved.
+            with transaction.atomic():
+                proposals.apply(proposal)
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                if hasattr(response, "render"):
+                    response.render()
+                transaction.set_rollback(True)
+            return response
+        # Saved: the proposal, then the form, in the admin's write transaction. A publisher's
+        # save applies both; an editor's becomes a new proposal replacing this one.
+        proposals.apply(proposal)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if response.status_code == 302 and may_publish(request.user):
+            proposals.approved_by_editing(proposal, request.user)
+        return response
+
+    def _proposal_to_edit(self, request, object_id) -> Proposal | None:
+        number = request.GET.get("proposal", "")
+        if not (object_id and number.isdigit() and len(number) < 12):
+            return None
+        editable = (
+            [Proposal.Status.WAITING]
+            if may_publish(request.user)
+            else [Proposal.Status.WAITING, Proposal.Status.SENT_BACK]
+        )
+        found = Proposal.objects.filter(pk=number, guide_id=object_id, status__in=editable).select_related("author")
+        if not may_publish(request.user):
+            found = found.filter(author=request.user)
+        return found.first()
+
+    def history_view(self, request, object_id, extra_context=None):
+        waiting = Proposal.objects.filter(guide_id=object_id).select_related("author", "reviewed_by")
+        return super().history_view(request, object_id, {**(extra_context or {}), "proposals": list(waiting)})
 
     # Editors are offered only what they may do; ``guides.publishing`` enforces the rule itself.
 
@@ -197,7 +286,12 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
 
     @admin.display(description=_("translations to update"))
     def translations_to_update(self, guide):
-        return outdated_field_names(guide)
+        """The guide's own fields, then how many of its steps have English to update."""
+        steps = ngettext("%(count)d step", "%(count)d steps", guide.outdated_steps) % {"count": guide.outdated_steps}
+        names = outdated_field_names(guide)
+        if not guide.outdated_steps:
+            return names
+        return steps if names == "—" else f"{names} · {steps}"
 
     @admin.action(description=_("Mark as verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):
@@ -256,7 +350,7 @@ class GuideAdmin(SortableAdminBase, FunnelMixin, HistoryMixin, EditConflictMixin
 
 
 @admin.register(Step)
-class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
+class StepAdmin(MarkdownPreviewMixin, HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     form = StepAdminForm
     formfield_overrides = TEXT_AREAS
     list_display = ["title", "guide", "position", "surface", "translations_to_update", "updated_at"]
@@ -266,6 +360,14 @@ class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslation
     fields = ["guide", "position", "title", "surface", "body", "minor_change"]
     readonly_fields = ["position"]
     inlines = [StepVariantInline, ScreenshotInline]
+    change_message_named = True  # "Changed Title (English) for step “…”", in its guide's history too
+
+    @property
+    def media(self):
+        return super().media + admin_media()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **body_widget(db_field, kwargs))
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -319,6 +421,8 @@ class StepAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslation
             obj.position = last + 1
         obj.minor_change = form.cleaned_data.get("minor_change", False)
         super().save_model(request, obj, form, change)
+        if reversion.is_active():
+            reversion.add_to_revision(obj.guide)  # a step edited on its own page shows in its guide's history
         if form.cleaned_data.get("mark_reports_fixed"):
             fixed = triage.handle(obj.reports.open(), StepReport.Status.FIXED, request.user)
             self.message_user(request, _("Reports marked as fixed: %(count)d.") % {"count": fixed})

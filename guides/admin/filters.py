@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
-    title = _("review")
+    title = _("verification")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("due", _("Due for review"))]
+        return [("due", _("Due for verification"))]
 
     def queryset(self, request, queryset):
         if self.value() == "due":

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from guides import change_messages
 from guides.admin.restore import Restore
 from guides.admin.version_diff import CompareForm, child_changes, field_changes
 from guides.publishing import may_publish, publication_state
@@ -95,6 +96,26 @@ class HistoryMixin:
             children=child_changes(before, after),
         )
         return TemplateResponse(request, self.compare_template, context)
+
+    change_message_named = False  # whether a save names its object (a step saved on its own page)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return change_messages.construct(form, formsets, add, named=self.change_message_named)
+
+    # Reversion keeps the message as text in the saver's language; kept as data instead, it reads
+    # in each reader's (see guides.change_messages).
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active() and message:
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active() and message:
+            reversion.set_comment(entry.change_message)
+        return entry
 
     def save_related(self, request, form, formsets, change):
         """Keep in the version the inline children as they were finally saved."""

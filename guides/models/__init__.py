@@ -26,6 +26,7 @@ from guides.models.feedback import (
     StepReportQuerySet,
 )
 from guides.models.outbox import OutboxMessage, OutboxMessageQuerySet
+from guides.models.proposals import Proposal, ProposalQuerySet
 from guides.models.search import MissedSearch, SearchDocument, SearchWord
 from guides.models.variants import Device, Screenshot, StepVariant
 
@@ -44,6 +45,8 @@ __all__ = [
     "OutboxMessageQuerySet",
     "Platform",
     "Prerequisite",
+    "Proposal",
+    "ProposalQuerySet",
     "RateLimitCounter",
     "ReportDigest",
     "Screenshot",

@@ -60,12 +60,14 @@ class TracksChanges(models.Model):
     minor_change = False
     shown_fields: tuple[str, ...] = ()  # what readers see of it besides its translated fields
     changed_for_readers = False
+    changed_content = False  # what readers see changed, by a minor edit or not
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.changed_for_readers = self._changes_what_readers_see()
+        self.changed_content = self._differs_from_stored()
+        self.changed_for_readers = self.changed_content and not self.minor_change
         super().save(*args, **kwargs)
         deferred = self.get_deferred_fields()
         self._loaded_values = {
@@ -82,8 +84,9 @@ class TracksChanges(models.Model):
         return instance
 
     def _changes_what_readers_see(self) -> bool:
-        if self.minor_change:
-            return False
+        return not self.minor_change and self._differs_from_stored()
+
+    def _differs_from_stored(self) -> bool:
         saved = getattr(self, "_loaded_values", None)
         if saved is None:  # a new object
             return True
@@ -271,7 +274,7 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        IN_REVIEW = "in_review", _("In review")
+        IN_REVIEW = "in_review", _("Waiting for approval")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
