@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def construct(form, formsets, add: bool, named: bool = False) -> list[dict]:
@@ -78,7 +79,20 @@ def _sentence(kind: str, details: dict) -> str:
         return _("Changed {fields}.").format(fields=fields)
     if kind == "deleted":
         return _("Deleted {name} “{object}”.").format(name=name, object=obj)
+    if kind == "review":
+        said = REVIEW_STEPS.get(details.get("action"), "")
+        comment = details.get("comment", "")
+        return f"{said} {comment}".strip() if said else ""
     return ""
+
+
+# How the review steps of a guide (guides.reviews) read in its history.
+REVIEW_STEPS = {
+    "_submit_for_review": gettext_lazy("Submitted for approval."),
+    "_withdraw": gettext_lazy("Taken back to draft."),
+    "_approve": gettext_lazy("Approved and published."),
+    "_send_back": gettext_lazy("Sent back to its author."),
+}
 
 
 def _model_name(label: str) -> str:

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from guides.groups import PUBLISHERS
-from guides.models import Guide, Proposal, Step, StepReport
+from guides.models import Guide, OutboxMessage, Proposal, Step, StepReport
 from tests.factories import guide_url, make_guide
 from tests.html_forms import form_fields
 
@@ -36,20 +36,56 @@ def post_guide(client, guide, **changes):
 # Review workflow
 
 
-def test_an_editor_without_the_permission_can_send_to_review_but_not_publish(editor_client, platform):
+def test_an_editor_without_the_permission_can_submit_for_approval_but_not_publish(editor_client, platform):
     guide = make_guide(platform, status=Guide.Status.DRAFT)
     page = editor_client.get(change_url(guide)).content.decode()
-    assert 'value="in_review"' in page
-    assert 'value="published"' not in page
+    assert 'name="_submit_for_review"' in page  # a button, not a status to pick
+    assert 'name="status"' not in page and 'name="_approve"' not in page
 
-    response = post_guide(editor_client, guide, status="published")
-    assert response.status_code == 200  # the form comes back with an error
+    assert post_guide(editor_client, guide, status="published", _approve="1").status_code == 302
+    guide.refresh_from_db()
+    assert guide.status == Guide.Status.DRAFT  # neither the field nor the button is theirs
+
+    assert post_guide(editor_client, guide, _submit_for_review="1").status_code == 302
+    guide.refresh_from_db()
+    assert (guide.status, guide.submitted_by.username) == (Guide.Status.IN_REVIEW, "editor")
+
+
+def test_a_submission_tells_the_publishers_and_its_approval_the_author(editor, editor_client, publisher, platform):
+    editor.email, publisher.email = "editor@example.org", "publisher@example.org"
+    editor.save()
+    publisher.save()
+    guide = make_guide(platform, status=Guide.Status.DRAFT)
+    post_guide(editor_client, guide, _submit_for_review="1", review_comment="Ready, I think.")
+    submitted = OutboxMessage.objects.get()
+    assert submitted.bcc == ["publisher@example.org"] and "Ready, I think." in submitted.body
+
+    publisher_client = Client()
+    publisher_client.force_login(publisher)
+    page = publisher_client.get(change_url(guide)).content.decode()
+    assert 'name="_approve"' in page and 'name="_send_back"' in page
+    refused = post_guide(publisher_client, guide, _send_back="1")
+    assert refused.status_code == 200 and "Dites ce que l" in refused.content.decode()
+    post_guide(publisher_client, guide, _approve="1", review_comment="Merci.")
+    guide.refresh_from_db()
+    assert guide.is_published
+    approved = OutboxMessage.objects.filter(to=["editor@example.org"]).get()
+    assert "Merci." in approved.body
+    history = publisher_client.get(f"{change_url(guide).removesuffix('change/')}history/").content.decode()
+    assert "Soumis pour approbation. Ready, I think." in history and "Approuvé et publié. Merci." in history
+
+
+def test_a_guide_sent_back_is_a_draft_again_and_its_author_knows_why(editor, editor_client, publisher, platform):
+    editor.email = "editor@example.org"
+    editor.save()
+    guide = make_guide(platform, status=Guide.Status.DRAFT)
+    post_guide(editor_client, guide, _submit_for_review="1")
+    publisher_client = Client()
+    publisher_client.force_login(publisher)
+    post_guide(publisher_client, guide, _send_back="1", review_comment="Step 3 is missing a screenshot.")
     guide.refresh_from_db()
     assert guide.status == Guide.Status.DRAFT
-
-    assert post_guide(editor_client, guide, status="in_review").status_code == 302
-    guide.refresh_from_db()
-    assert guide.status == Guide.Status.IN_REVIEW
+    assert "Step 3 is missing a screenshot." in OutboxMessage.objects.get(to=["editor@example.org"]).body
 
 
 def test_an_editor_without_the_permission_cannot_unpublish(editor_client, guide):

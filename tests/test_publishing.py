@@ -136,7 +136,9 @@ def test_an_editor_cannot_publish_through_the_change_form(editor_client, platfor
     guide = make_guide(platform, status=Guide.Status.DRAFT)
     fields_page = editor_client.get(admin_url(guide)).content.decode()
     assert 'value="published"' not in fields_page
-    save_through_admin(editor_client, guide, lambda fields: fields.update(status="in_review"))
+    save_through_admin(editor_client, guide, lambda fields: fields.update(status="published"))
+    assert status_of(guide) == Guide.Status.DRAFT  # the status is not theirs to set
+    save_through_admin(editor_client, guide, lambda fields: fields.update(_submit_for_review="1"))
     assert status_of(guide) == Guide.Status.IN_REVIEW
 
 

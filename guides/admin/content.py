@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
-from guides import changes, proposals, triage
+from guides import changes, proposals, reviews, triage
 from guides.admin.conflicts import EditConflictMixin
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
@@ -265,8 +265,8 @@ class GuideAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj and not may_set_status(request.user, obj):
-            readonly.append("status")
+        if not may_publish(request.user):
+            readonly.append("status")  # editors use the review buttons (guides.reviews)
         return readonly
 
     def has_delete_permission(self, request, obj=None):
@@ -304,7 +304,24 @@ class GuideAdmin(
 
     def save_model(self, request, obj, form, change):
         obj.minor_change = form.cleaned_data.get("minor_change", False)
+        stored = Guide.objects.filter(pk=obj.pk).first() if change else None
+        action = reviews.chosen(request.POST, request.user, stored)
+        if action:
+            reviews.apply(action, obj, request.user)
         super().save_model(request, obj, form, change)
+        if action:
+            request.guide_review = (action, form.cleaned_data.get("review_comment", "").strip())
+            reviews.tell(action, obj, request.user, request.guide_review[1])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if review := getattr(request, "guide_review", None):
+            message.append({"review": {"action": review[0], "comment": review[1]}})
+        return message
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["review_buttons"] = [(name, reviews.ACTIONS[name][0]) for name in reviews.allowed(request.user, obj)]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, Ordered):

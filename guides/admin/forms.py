@@ -31,6 +31,13 @@ class OrderedChildForm(forms.ModelForm):
 
 class GuideAdminForm(forms.ModelForm):
     minor_change = forms.BooleanField(label=_("Minor change (typo)"), required=False, help_text=MINOR_CHANGE_HELP)
+    # With the review buttons (guides.reviews): shown next to them, not in a fieldset.
+    review_comment = forms.CharField(
+        label=_("Comment for the review (optional; needed to send back)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    )
 
     may_publish = True  # the admin hands a subclass with False to editors who may not publish
 
@@ -40,6 +47,12 @@ class GuideAdminForm(forms.ModelForm):
             # Without the "publish guides" permission: write, and send to review.
             allowed = {Guide.Status.DRAFT, Guide.Status.IN_REVIEW}
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "_send_back" in self.data and not cleaned.get("review_comment", "").strip():
+            self.add_error("review_comment", _("Say what the author should change."))
+        return cleaned
 
     def clean_related_guides(self):
         related = self.cleaned_data["related_guides"]

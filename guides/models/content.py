@@ -310,6 +310,15 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
     published_at = models.DateTimeField(
         _("first published"), null=True, blank=True, editable=False, help_text=_("When readers could first see it.")
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("submitted for approval by"),
+    )
     changed_at = models.DateTimeField(
         _("last changed for readers"),
         null=True,
