@@ -77,6 +77,31 @@ class GuideVoteForm(forms.Form):
     )
 
 
+class ConfirmationForm(forms.Form):
+    """ "Did it work?": one tap."""
+
+    worked = forms.TypedChoiceField(
+        label=_("Did it work?"), choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda value: value == "yes"
+    )
+
+
+class ConfirmationDetailsForm(forms.Form):
+    """Then, if the reader wishes, what they used: for editors to know which app version works."""
+
+    app_version = forms.CharField(
+        label=_("App version (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Often shown in the app's settings, under “About”."),
+    )
+    device = forms.ChoiceField(
+        label=_("Your device (optional)"),
+        choices=StepReport.Device.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class SearchForm(forms.Form):
     """A search as its address gives it: any text (the search reads what it needs of it), and
     a results page number."""

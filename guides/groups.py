@@ -19,7 +19,7 @@ PERMISSIONS = {
     EDITORS: [f"{action}_{model}" for model in _CONTENT for action in ("add", "change", "delete", "view")]
     + ["view_stepreport", "change_stepreport", "view_guidevote"]
     + ["view_missedsearch", "change_missedsearch"]
-    + ["view_proposal"],
+    + ["view_proposal", "view_guideconfirmation"],
     # Put a guide in front of readers, take it away, archive it.
     PUBLISHERS: ["publish_guide"],
 }

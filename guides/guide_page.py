@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guides import devices, structured_data
 from guides.addresses import in_each_language
-from guides.forms import GuideVoteForm
-from guides.models import GuideVote, Step, StepCompletion
+from guides.app_versions import major
+from guides.forms import ConfirmationDetailsForm, GuideVoteForm
+from guides.models import GuideConfirmation, GuideVote, Step, StepCompletion, StepReport
 from guides.page_cache import TIMEOUT, is_shared
 from guides.progress import ReaderProgress
 from guides.related_guides import published_with_related
@@ -37,7 +38,32 @@ from guides.templatetags.slots import MARKER
 _SLOT = re.compile(MARKER.format(r"(\w+)"))
 _NOT_PUBLISHED = "not published"
 TEMPLATE = "guides/guide.html"
-STEP_PARTS = ("variants", "screenshots")  # what a step's part shows besides the step
+# What a step's part shows besides the step: its variants, screenshots, and its open reports'
+# app versions (for "This step may have changed in version 35").
+STEP_PARTS = (
+    "variants",
+    "screenshots",
+    Prefetch(
+        "reports",
+        queryset=StepReport.objects.open().only("step_id", "reader_key", "app_version"),
+        to_attr="open_reports",
+    ),
+)
+
+
+def changed_in_version(reports, verified_major: int | None) -> int | None:
+    """The newest major version that enough readers reported a step from, when newer than the one
+    the guide was checked with (``GUIDES_VERSION_NOTICE_READERS``, fewer than for the general
+    notice: a new version is a likely cause)."""
+    if verified_major is None:
+        return None
+    newer: dict[int, set[str]] = {}
+    for report in reports:
+        found = major(report.app_version)
+        if found is not None and found > verified_major:
+            newer.setdefault(found, set()).add(report.reader_key)
+    readers = set().union(*newer.values()) if newer else set()
+    return max(newer) if len(readers) >= settings.GUIDES_VERSION_NOTICE_READERS else None
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,7 @@ class Skeleton:
     guide_url: str
     pieces: tuple[str, ...]  # HTML, slot name, HTML, slot name, ..., HTML
     steps: tuple[StepFacts, ...]
+    verified_major: int | None = None  # the app's major version the guide was checked with
 
     def step(self, pk: int) -> StepFacts | None:
         return next((facts for facts in self.steps if facts.pk == pk), None)
@@ -79,6 +106,7 @@ class ReaderState:
     done_at: dict[int, datetime]
     helpful: bool | None = None
     explained: bool = False  # said what could be better
+    confirmed: bool = False  # said whether the guide worked
 
     def progress(self, skeleton: Skeleton) -> ReaderProgress:
         remaining = [facts for facts in skeleton.steps if facts.pk not in self.done_at]
@@ -116,12 +144,12 @@ def reader_state(skeleton: Skeleton, reader_key: str | None, with_vote: bool = T
     with connection.cursor() as cursor:
         cursor.execute(_DONE_AT, [reader_key, skeleton.guide_id])
         done_at = {step_id: _aware(created_at) for step_id, created_at in cursor.fetchall()}
-        helpful, explained = None, False
+        helpful, explained, confirmed = None, False, False
         if with_vote:
-            cursor.execute(_VOTE, [skeleton.guide_id, reader_key])
-            row = cursor.fetchone()
-            helpful, explained = (bool(row[0]), bool(row[1])) if row else (None, False)
-    return ReaderState(done_at=done_at, helpful=helpful, explained=explained)
+            cursor.execute(_VOTE, [skeleton.guide_id, reader_key, skeleton.guide_id, reader_key])
+            voted, explained, confirmed = cursor.fetchone()
+            helpful = None if voted is None else bool(voted)
+    return ReaderState(done_at=done_at, helpful=helpful, explained=bool(explained), confirmed=bool(confirmed))
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -134,13 +162,20 @@ _DONE_AT = (
     f"SELECT step_id, created_at FROM {StepCompletion._meta.db_table} WHERE reader_key = %s "  # noqa: S608
     f"AND step_id IN (SELECT id FROM {Step._meta.db_table} WHERE guide_id = %s)"
 )
-_VOTE = f"SELECT helpful, reason <> '' FROM {GuideVote._meta.db_table} WHERE guide_id = %s AND reader_key = %s"  # noqa: S608
+# One row whatever the reader did: their vote (or NULLs) and whether they confirmed the guide.
+_VOTE = (
+    f"SELECT vote.helpful, vote.reason <> '', EXISTS (SELECT 1 FROM {GuideConfirmation._meta.db_table} "  # noqa: S608
+    "WHERE guide_id = %s AND reader_key = %s) "
+    f"FROM (SELECT 1 AS one) AS one LEFT JOIN {GuideVote._meta.db_table} AS vote "
+    "ON vote.guide_id = %s AND vote.reader_key = %s"
+)
 
 
 def page(request: HttpRequest, skeleton: Skeleton, state: ReaderState) -> str:
     parts = {
         "progress": progress_part(skeleton, state),
         "steps": "".join(step_parts(skeleton, skeleton.steps, state)),
+        "confirm": confirm_part(skeleton, state),
         "vote": vote_part(skeleton, state),
     }
     if not is_shared(request):
@@ -190,6 +225,7 @@ _STEP_LABELS = {
     "report_anywhere": _("Not what you see?"),
     "enlarge": _("Enlarge the screenshot"),
     "flagged": _("Readers reported that this step may have changed in the app. Editors are checking it."),
+    "changed_in_version": _("This step may have changed in version %(version)s of the app. Editors are checking it."),
     "changed": _("This step changed since you marked it done: have a look again."),
 }
 
@@ -202,6 +238,8 @@ def _render_steps(skeleton: Skeleton, steps: dict[Step, tuple[bool, bool, bool]]
         devices.dress(step)
         step.is_done, step.changed_since_done, step.autofocus = done, changed, autofocus
         step.flagged_by_readers = step.open_report_readers >= settings.GUIDES_REPORT_NOTICE_READERS
+        newer = changed_in_version(step.open_reports, skeleton.verified_major)
+        step.version_notice = context["labels"]["changed_in_version"] % {"version": newer} if newer else ""
         key = skeleton.key("step", step.pk, int(done), int(changed), int(autofocus))
         rendered[key] = render_to_string(f"{TEMPLATE}#step", {**context, "step": step})
     cache.set_many(rendered, TIMEOUT)
@@ -215,6 +253,24 @@ def progress_part(skeleton: Skeleton, state: ReaderState, out_of_band: bool = Fa
     next_pk = progress.next_step.pk if progress.next_step else 0
     key = skeleton.key("progress", skeleton.guide_id, progress.done, next_pk, int(out_of_band))
     return _cached(key, f"{TEMPLATE}#progress", progress=progress, oob=out_of_band, guide_url=skeleton.guide_url)
+
+
+def confirm_part(
+    skeleton: Skeleton, state: ReaderState, answered: bool | None = None, out_of_band: bool = False
+) -> str:
+    """ "Did it work?", once the reader has marked every step done: the question, then (just
+    ``answered``) thanks and what app version and device they used, then thanks alone."""
+    complete = bool(skeleton.steps) and state.progress(skeleton).is_complete
+    stage = "answered" if answered is not None else "thanked" if state.confirmed else "ask" if complete else "none"
+    key = skeleton.key("confirm", skeleton.guide_id, stage, int(bool(answered)), int(out_of_band))
+    context = {
+        "stage": stage,
+        "worked": answered,
+        "details_form": ConfirmationDetailsForm(),
+        "guide_url": skeleton.guide_url,
+        "oob": out_of_band,
+    }
+    return _cached(key, f"{TEMPLATE}#confirm", **context)
 
 
 def vote_part(skeleton: Skeleton, state: ReaderState, just_voted: bool = False) -> str:
@@ -252,15 +308,41 @@ def _build(request: HttpRequest, version: int, platform_slug: str, guide_slug: s
         "steps": steps,
         "related": found,
         "structured_data": structured_data.for_guide(guide, steps, guide.prerequisites.all()),
+        "confirmed": confirmed_by_readers(guide),
         "skeleton": True,
         "alternates": in_each_language(guide.get_absolute_url),
         "guide_url": guide_url,
     }
     html = render_to_string(TEMPLATE, context, request=request)
     facts = tuple(StepFacts(step.pk, step.position, step.updated_at) for step in steps)
-    built = Skeleton(version, get_language(), guide.pk, guide_url, tuple(_SLOT.split(html)), facts)
+    built = Skeleton(
+        version, get_language(), guide.pk, guide_url, tuple(_SLOT.split(html)), facts, guide.verified_major
+    )
     _render_steps(built, {step: (False, False, False) for step in steps})  # loaded already: the next page needs them
     return built
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """What readers last confirmed of a guide since it last changed: when, with which app version."""
+
+    on: datetime
+    app_version: str
+
+
+def confirmed_by_readers(guide) -> Confirmed | None:
+    """The latest "it worked" since the guide's last change, with the latest app version given;
+    one query."""
+    recent = (
+        GuideConfirmation.objects.since_last_change(guide)
+        .filter(worked=True)
+        .order_by("-created_at")
+        .values_list("created_at", "app_version")[:50]
+    )
+    recent = list(recent)
+    if not recent:
+        return None
+    return Confirmed(recent[0][0], next((version for _on, version in recent if version), ""))
 
 
 def _alternating(pieces: tuple[str, ...]):

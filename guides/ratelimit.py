@@ -30,6 +30,11 @@ _COUNT_USE = (
 )
 
 
+def now() -> float:
+    """The clock windows are counted by (tests hold it still across a window's end)."""
+    return time.time()
+
+
 def limit_reached(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
     """Count one use of ``scope`` by this client; True once the client is past ``limit`` uses
     in the current window."""
@@ -47,7 +52,7 @@ def first_use(scope: str, key: str, *, seconds: int) -> bool:
 def _count_use(key: str, seconds: int) -> int | None:
     """How many uses this one makes in the current window; None when it could not be counted.
     One statement, whether the window's counter exists yet or not (SQLite 3.35+, PostgreSQL)."""
-    window = int(time.time() // seconds)
+    window = int(now() // seconds)
     key = f"{key}:{window}"[:200]
     expires_at = timezone.now() + timedelta(seconds=seconds)
     # One statement needs no transaction of its own; inside one, a savepoint keeps a failure from

@@ -1,14 +1,14 @@
 """What the reports on each step say together: a line of the editors' triage queue and of
 their digest, for a step or for a step removed since."""
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from guides import app_versions
 from guides.models import Device, Guide, Step, StepReport
 
 COMMON_TEXT = _("Common text")
@@ -31,6 +31,7 @@ class ReportedStep:
     app_versions: list[str]
     variant: str = ""  # the device whose variant of the step these readers followed, or ""
     variant_label: str = ""  # its name; for the common text, "" unless a variant has a line too
+    by_version: list[tuple[int | None, int]] = field(default_factory=list)  # (major version, readers)
 
 
 def by_step(reports: Iterable[StepReport]) -> list[ReportedStep]:
@@ -66,12 +67,17 @@ def _reported_step(reports: list[StepReport], variant: str = "") -> ReportedStep
         readers=len({report.reader_key for report in reports}),
         latest=max(reports, key=lambda report: report.created_at),
         devices=sorted({str(report.get_device_display()) for report in reports}),
-        app_versions=sorted({report.app_version for report in reports if report.app_version}, key=_version_order),
+        app_versions=sorted({report.app_version for report in reports if report.app_version}, key=app_versions.order),
         variant=variant,
         variant_label=str(Device(variant).label) if variant else "",
+        by_version=_by_version(reports),
     )
 
 
-def _version_order(version: str) -> list[str | int]:
-    # "38.10" comes after "38.9", as editors read versions.
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", version)]
+def _by_version(reports: list[StepReport]) -> list[tuple[int | None, int]]:
+    """How many readers reported from each major version of the app, newest first, then those
+    who did not say: a new version is the likeliest reason a step changed."""
+    readers: dict[int | None, set[str]] = {}
+    for report in reports:
+        readers.setdefault(app_versions.major(report.app_version), set()).add(report.reader_key)
+    return sorted(((version, len(keys)) for version, keys in readers.items()), key=lambda item: -(item[0] or -1))

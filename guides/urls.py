@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guides.views import feedback, pages, progress, search, syndication
+from guides.views import confirmations, feedback, pages, progress, search, syndication
 
 app_name = "guides"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path(guide, pages.guide_detail, name="guide"),
     path(guide + "start-over/", progress.start_over, name="start-over"),
     path(guide + "vote/", feedback.vote, name="vote"),
+    path(guide + "confirm/", confirmations.confirm, name="confirm"),
     path(step + "done/", progress.mark_step, name="step-done"),
     path(step + "report/", feedback.report_step, name="step-report"),
 ]

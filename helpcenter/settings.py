@@ -279,6 +279,8 @@ CONTENT_SECURITY_POLICY = {
 # action without a reader cookie makes one). The counters live in the database, shared by every
 # process.
 GUIDES_REPORT_NOTICE_READERS = env_int("GUIDES_REPORT_NOTICE_READERS", 2)
+# Fewer are enough when they report from an app version newer than the guide was checked with.
+GUIDES_VERSION_NOTICE_READERS = env_int("GUIDES_VERSION_NOTICE_READERS", 1, minimum=1)
 GUIDES_REPORTS_PER_WINDOW = env_int("GUIDES_REPORTS_PER_WINDOW", 5)
 GUIDES_NEW_READERS_PER_WINDOW = env_int("GUIDES_NEW_READERS_PER_WINDOW", 300)
 GUIDES_REPORT_WINDOW_SECONDS = env_int("GUIDES_REPORT_WINDOW_SECONDS", 600)

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from guides import outbox
+from guides import outbox, ratelimit
 from guides.groups import EDITORS, PUBLISHERS
 from guides.models import Platform
 from tests.factories import make_guide
@@ -26,6 +26,14 @@ def _mail_server_not_paused(monkeypatch):
     # After a mail server failure, a process sends no mail after responses for a while: a test
     # must not inherit that from the one before.
     monkeypatch.setattr(outbox, "_paused_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_hold_still(monkeypatch):
+    # Counters are kept per fixed window of time: a test that crossed a window's end would see
+    # its count start again. Tests run within one window.
+    held = ratelimit.now()
+    monkeypatch.setattr(ratelimit, "now", lambda: held)
 
 
 @pytest.fixture(autouse=True)

@@ -136,7 +136,7 @@ def test_the_editors_group_holds_exactly_the_content_permissions():
         for action in ("add", "change", "delete", "view")
     }
     feedback = {"view_stepreport", "change_stepreport", "view_guidevote", "view_missedsearch", "change_missedsearch"}
-    feedback |= {"view_proposal"}
+    feedback |= {"view_proposal", "view_guideconfirmation"}
     assert codenames == content | feedback
 
 

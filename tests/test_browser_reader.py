@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from guides.models import GuideVote, StepCompletion, StepReport
+from guides.models import GuideConfirmation, GuideVote, StepCompletion, StepReport
 from tests.factories import SEEDED_GUIDE_URL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -193,3 +193,42 @@ def test_without_javascript_a_vote_still_counts(guide_page):
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator("#vote .thanks")).to_contain_text("did not help")
     assert GuideVote.objects.get().reason == "Too long."
+
+
+def finish_the_guide(page):
+    for number in range(1, 8):
+        step(page, number).get_by_role("button", name="Mark as done").click()
+        expect(step(page, number)).to_have_class("step is-done")
+
+
+def test_finishing_the_guide_asks_whether_it_worked(guide_page):
+    page = guide_page
+    expect(page.get_by_role("heading", name="All steps done: did it work?")).to_have_count(0)
+    finish_the_guide(page)
+    expect(page.get_by_role("heading", name="All steps done: did it work?")).to_be_visible()
+    # Unticking a step takes the question away; ticking it again brings it back.
+    step(page, 7).get_by_role("button", name="Mark as not done").click()
+    expect(page.locator("#confirm")).to_be_hidden()
+    step(page, 7).get_by_role("button", name="Mark as done").click()
+    page.get_by_role("button", name="Yes, it worked").click()
+    expect(page.locator("#confirm .thanks")).to_be_focused()
+    page.get_by_label("App version (optional)").fill("36.1")
+    page.locator("#confirm").get_by_label("Android").check()
+    page.locator("#confirm").get_by_role("button", name="Send").click()
+    expect(page.locator("#confirm .thanks")).to_have_text("You confirmed this guide. Thank you!")
+    confirmation = GuideConfirmation.objects.get()
+    assert (confirmation.worked, confirmation.app_version, confirmation.device) == (True, "36.1", "android")
+    page.reload()
+    expect(page.locator(".guide-facts")).to_contain_text("(app 36.1)")
+
+
+@no_javascript
+def test_without_javascript_finishing_the_guide_asks_whether_it_worked(guide_page):
+    page = guide_page
+    finish_the_guide(page)
+    page.locator("#confirm").get_by_role("button", name="No", exact=True).click()
+    expect(page.locator("#confirm")).to_contain_text("editors will check this guide")
+    page.get_by_label("App version (optional)").fill("36.0")
+    page.locator("#confirm").get_by_role("button", name="Send").click()
+    expect(page.locator("#confirm .thanks")).to_have_text("You confirmed this guide. Thank you!")
+    assert list(GuideConfirmation.objects.values_list("worked", "app_version")) == [(False, "36.0")]

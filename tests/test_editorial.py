@@ -140,7 +140,7 @@ def test_mark_as_verified_records_today_and_the_app_version(editor_client, guide
     guide.refresh_from_db()
     assert guide.last_verified_on == timezone.localdate()
     assert guide.verified_app_version == "39.0.1"
-    assert "Last verified on" in Client().get(guide_url(guide, language="en")).content.decode()
+    assert "Last verified by an editor on" in Client().get(guide_url(guide, language="en")).content.decode()
 
 
 def test_guides_to_review_are_stale_or_have_confirmed_reports(editor_client, platform, settings):

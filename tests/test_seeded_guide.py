@@ -52,7 +52,7 @@ def test_it_is_published_on_the_tiktok_platform():
                 "refaites les étapes 2 et 3",
                 "les fonctions réservées aux comptes professionnels disparaissent",
                 "Environ 10 minutes",
-                "Dernière vérification le 25 novembre 2026",
+                "Dernière vérification par un éditeur le 25 novembre 2026",
             ],
         ),
         (
@@ -79,7 +79,7 @@ def test_it_is_published_on_the_tiktok_platform():
                 "repeat steps 2 and 3",
                 "the business-only features go away",
                 "About 10 minutes",
-                "Last verified on Nov. 25, 2026",
+                "Last verified by an editor on Nov. 25, 2026",
             ],
         ),
     ],

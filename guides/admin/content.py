@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
-from guides import changes, proposals, reviews, triage
+from guides import app_versions, changes, proposals, reviews, triage
 from guides.admin.conflicts import EditConflictMixin
 from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
@@ -140,8 +140,16 @@ def outdated_field_names(obj) -> str:
 @admin.register(Platform)
 class PlatformAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = TEXT_AREAS
-    list_display = ["name", "slug", "position", "guide_count"]
+    list_display = ["name", "slug", "position", "current_app_version", "guide_count"]
     list_editable = ["position"]
+    readonly_fields = ["versions_seen"]
+
+    @admin.display(description=_("latest versions readers used"))
+    def versions_seen(self, platform):
+        """What to set the current version to: the newest versions readers reported with lately."""
+        seen = app_versions.seen_lately(platform)
+        return ", ".join(seen) or "—"
+
     search_fields = ["name_fr", "name_en", "slug_fr", "slug_en"]
     prepopulated_fields = {"slug": ["name"]}  # in each language, from the name in that language
 

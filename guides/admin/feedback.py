@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from guides import triage
-from guides.models import GuideVote, StepReport
+from guides.models import GuideConfirmation, GuideVote, StepReport
 from guides.reported_steps import ReportedStep, by_variant
 
 
@@ -22,8 +22,8 @@ def removed_step_label(title: str) -> str:
 
 
 def open_reports_by_step() -> list[ReportedStep]:
-    """Open reports grouped by step and by the variant readers followed, removed steps included,
-    most reported first. One query,
+    """Open reports grouped by step and by the variant readers followed (with readers counted by
+    app version), removed steps included, most reported first. One query,
     however many steps: the grouping happens here rather than in a query per step."""
     reports = StepReport.objects.open().select_related("step", "guide")
     queue = by_variant(reports.order_by("original_step_id", "variant", "-created_at"))
@@ -174,6 +174,24 @@ class GuideVoteAdmin(admin.ModelAdmin):
     list_select_related = ["guide"]
     readonly_fields = ["guide", "helpful", "reason", "language", "created_at"]
     exclude = ["reader_key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GuideConfirmation)
+class GuideConfirmationAdmin(admin.ModelAdmin):
+    """What readers who finished a guide said: read here, never edited."""
+
+    list_display = ["guide", "worked", "app_version", "device", "language", "created_at"]
+    list_filter = ["worked", "device", "language", "guide"]
+    list_select_related = ["guide"]
+    date_hierarchy = "created_at"
+    fields = ["guide", "worked", "app_version", "device", "language", "created_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

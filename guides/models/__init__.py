@@ -18,6 +18,8 @@ from guides.models.content import (
 )
 from guides.models.counters import ContentVersion, RateLimitCounter
 from guides.models.feedback import (
+    GuideConfirmation,
+    GuideConfirmationQuerySet,
     GuideVote,
     ReportDigest,
     StepCompletion,
@@ -37,6 +39,8 @@ __all__ = [
     "ContentVersion",
     "Device",
     "Guide",
+    "GuideConfirmation",
+    "GuideConfirmationQuerySet",
     "GuideQuerySet",
     "GuideVote",
     "MissedSearch",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, get_language
 
+from guides.app_versions import major
 from guides.markdown import render_markdown
 from guides.ordering import lock, save_in_order
 
@@ -227,6 +229,15 @@ class Platform(HasSlugs, TranslatedContent):
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Platforms are listed by this number, smallest first.")
     )
+    current_app_version = models.CharField(
+        _("current app version"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The app's latest version. Guides checked with an older major version become due for verification."
+        ),
+    )
+    current_major = models.PositiveIntegerField(_("current major version"), null=True, blank=True, editable=False)
 
     slug_source = "name"
     reserved_slugs = frozenset({"search"})  # /<lang>/search/ (guides.urls)
@@ -241,6 +252,12 @@ class Platform(HasSlugs, TranslatedContent):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.current_major = major(self.current_app_version)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "current_major"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("guides:platform", args=[self.slug])
 
@@ -250,16 +267,28 @@ class GuideQuerySet(models.QuerySet):
         return self.filter(status=Guide.Status.PUBLISHED)
 
     def to_review(self):
-        """Published guides nobody has verified for too long, or with confirmed reports."""
+        """Published guides nobody has verified for too long, with confirmed reports, checked
+        with an older major version of the app than the platform's current one, or that readers
+        who finished them said did not work (a soft report each)."""
         from guides.models.feedback import StepReport  # which refers to this module's models
 
         stale_before = timezone.localdate() - timedelta(days=settings.GUIDES_VERIFY_EVERY_DAYS)
+        # Readers who finished the guide since it last changed and said it did not work.
+        since_change = Coalesce(models.F("changed_at"), models.F("published_at"), models.F("created_at"))
+        failed = models.Count(
+            "confirmations",
+            filter=models.Q(confirmations__worked=False, confirmations__created_at__gte=since_change),
+            distinct=True,
+        )
         return (
             self.published()
+            .annotate(failed_confirmations=failed)
             .filter(
                 models.Q(last_verified_on__isnull=True)
                 | models.Q(last_verified_on__lt=stale_before)
                 | models.Q(reports__status=StepReport.Status.CONFIRMED)
+                | models.Q(verified_major__lt=models.F("platform__current_major"))
+                | models.Q(failed_confirmations__gte=settings.GUIDES_REPORT_NOTICE_READERS)
             )
             .distinct()
         )
@@ -295,6 +324,7 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
     verified_app_version = models.CharField(
         _("verified app version"), max_length=40, blank=True, help_text=_("The app version it was checked with.")
     )
+    verified_major = models.PositiveIntegerField(_("verified major version"), null=True, blank=True, editable=False)
     related_guides = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -343,8 +373,9 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
 
     def save(self, *args, **kwargs):
         dated = self._date_the_change()
-        if dated and kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *dated}
+        self.verified_major = major(self.verified_app_version)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *dated, "verified_major"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -364,6 +395,12 @@ class Guide(HasSlugs, TracksTranslations, TranslatedContent):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def app_moved_on(self) -> bool:
+        """Whether the app's major version is past the one the guide was checked with."""
+        current = self.platform.current_major
+        return bool(self.verified_major and current and self.verified_major < current)
 
     @property
     def last_changed(self) -> datetime:

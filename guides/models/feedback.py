@@ -190,6 +190,40 @@ class GuideVote(models.Model):
         return bool(self.reason)
 
 
+class GuideConfirmationQuerySet(models.QuerySet):
+    def since_last_change(self, guide: Guide):
+        """The confirmations that still say something: made since the guide last changed for
+        readers (its first publication, or its last change other than a minor one)."""
+        changed = guide.changed_at or guide.published_at
+        return self.filter(guide=guide, created_at__gte=changed) if changed else self.filter(guide=guide)
+
+
+class GuideConfirmation(models.Model):
+    """A reader who finished a guide says whether it worked, with the app version and device if
+    they wish. One per reader and guide; nothing else about them is kept."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="confirmations", verbose_name=_("guide"))
+    worked = models.BooleanField(_("it worked"))
+    app_version = models.CharField(_("app version"), max_length=40, blank=True)
+    device = models.CharField(_("device"), max_length=20, choices=StepReport.Device.choices, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=READER_LANGUAGES)
+    reader_key = models.CharField(_("reader"), max_length=32, db_index=True)
+    created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True, db_index=True)
+
+    objects = GuideConfirmationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "reader_key"], name="one_confirmation_per_reader_guide")
+        ]
+        verbose_name = _("reader confirmation")
+        verbose_name_plural = _("reader confirmations")
+
+    def __str__(self):
+        return f"{self.guide}: {'✓' if self.worked else '✗'}"
+
+
 class ReportDigest(models.Model):
     """A digest of new reports e-mailed to the Editors group; the next one starts where it ended."""
 

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from guides import content_version, devices
 from guides.addresses import in_each_language
+from guides.app_versions import major
 from guides.forms import GuideVoteForm, StepReportForm
 from guides.models import GuideVote
 from guides.ratelimit import first_use, limit_reached
@@ -65,6 +66,11 @@ def _seen(request: HttpRequest, step) -> dict[str, str]:
     return {"device": device, "variant": variant}
 
 
+def _newer_than_checked(report, guide) -> bool:
+    reported = major(report.app_version)
+    return reported is not None and guide.verified_major is not None and reported > guide.verified_major
+
+
 def _report_addresses(step) -> dict[str, str]:
     guide = step.guide
     return in_each_language(lambda: reverse("guides:step-report", args=[guide.platform.slug, guide.slug, step.pk]))
@@ -92,6 +98,8 @@ def _save_report(request: HttpRequest, form: StepReportForm, step) -> HttpRespon
             report.save()
             if step.reports.open().values("reader_key").distinct().count() == settings.GUIDES_REPORT_NOTICE_READERS:
                 content_version.bump()  # enough readers now: every page of the guide shows the notice
+            elif _newer_than_checked(report, step.guide):
+                content_version.bump()  # the guide's pages may now say which version changed the step
     except IntegrityError:  # the same form sent twice, or a second tab, a moment ago
         return _already_reported(request, step)
     thanks = _("Thank you: your report reached the editors.")

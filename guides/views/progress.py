@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from guides import content_version, devices, guide_page, page_cache
 from guides.addresses import moved_guide
 from guides.forms import ProgressForm
-from guides.models import StepCompletion
+from guides.models import GuideConfirmation, StepCompletion
 from guides.ratelimit import limit_reached
 from guides.readers import ensure_reader_key, is_new_reader
 from guides.templatetags.slots import MARKER
@@ -44,13 +44,15 @@ def mark_step(request: HttpRequest, platform_slug: str, guide_slug: str, step_id
         return HttpResponseSeeOther(devices.address(skeleton.guide_url, devices.chosen_before(request), facts.anchor))
     state = guide_page.reader_state(skeleton, reader, with_vote=False)
     template = _("Step %(number)s marked as done.") if done else _("Step %(number)s marked as not done.")
-    html = "".join(
-        [
-            *guide_page.step_parts(skeleton, (facts,), state),
-            guide_page.progress_part(skeleton, state, out_of_band=True),
-            _announcement(template % {"number": facts.position}),
-        ]
-    )
+    parts = [
+        *guide_page.step_parts(skeleton, (facts,), state),
+        guide_page.progress_part(skeleton, state, out_of_band=True),
+        _announcement(template % {"number": facts.position}),
+    ]
+    progress = state.progress(skeleton)
+    if progress.is_complete or (not done and progress.done == progress.total - 1):  # "Did it work?" comes or goes
+        parts.append(guide_page.confirm_part(skeleton, _with_confirmation(skeleton, state, reader), out_of_band=True))
+    html = "".join(parts)
     return page_cache.own_page(request, html)
 
 
@@ -70,10 +72,17 @@ def start_over(request: HttpRequest, platform_slug: str, guide_slug: str) -> Htt
         [
             render_to_string(f"{guide_page.TEMPLATE}#steps", {"skeleton": True}).replace(MARKER.format("steps"), steps),
             guide_page.progress_part(skeleton, guide_page.NOBODY, out_of_band=True),
+            guide_page.confirm_part(skeleton, guide_page.NOBODY, out_of_band=True),
             _announcement(_("Progress cleared: start again at step 1.")),
         ]
     )
     return page_cache.own_page(request, html)
+
+
+def _with_confirmation(skeleton, state, reader: str):
+    """The state with whether the reader already confirmed the guide: asked only when needed."""
+    confirmed = GuideConfirmation.objects.filter(guide_id=skeleton.guide_id, reader_key=reader).exists()
+    return guide_page.ReaderState(done_at=state.done_at, confirmed=confirmed)
 
 
 def published_skeleton(request: HttpRequest, platform_slug: str, guide_slug: str) -> guide_page.Skeleton:
