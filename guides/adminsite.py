@@ -119,6 +119,7 @@ class HelpCenterAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         from guides.admin.search import top_of_the_week
         from guides.models import Guide, Proposal, StepReport
+        from guides.stale_steps import stale_steps
         from guides.translation_workspace import target_languages
 
         publisher = request.user.has_perm("guides.publish_guide")
@@ -131,6 +132,7 @@ class HelpCenterAdminSite(admin.AdminSite):
             if publisher
             else [],
             "translation_languages": target_languages(),
+            "stale_steps": stale_steps() if request.user.has_perm("guides.view_guide") else [],
             "sent_back_proposals": list(
                 Proposal.objects.filter(author=request.user, status=Proposal.Status.SENT_BACK).select_related("guide")
             ),

@@ -296,6 +296,13 @@ GUIDES_SEARCH_LANGUAGES = {"fr": "french", "en": "english"}
 # this many days (manage.py purge_expired_data).
 GUIDES_MISSED_SEARCH_DAYS = env_int("GUIDES_MISSED_SEARCH_DAYS", 180, minimum=1)
 
+# A step is flagged when the share of readers going on to it falls below half of what it was, in
+# the last GUIDES_STALE_RECENT_DAYS against the GUIDES_STALE_BASELINE_DAYS before, with at least
+# GUIDES_STALE_MIN_READERS readers of the step before it in each period (guides.stale_steps).
+GUIDES_STALE_RECENT_DAYS = env_int("GUIDES_STALE_RECENT_DAYS", 14, minimum=1)
+GUIDES_STALE_BASELINE_DAYS = env_int("GUIDES_STALE_BASELINE_DAYS", 42, minimum=1)
+GUIDES_STALE_MIN_READERS = env_int("GUIDES_STALE_MIN_READERS", 20, minimum=1)
+
 # Screenshots: uploads larger than this many bytes or pixels are refused (guides.screenshots).
 GUIDES_SCREENSHOT_MAX_BYTES = env_int("GUIDES_SCREENSHOT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 GUIDES_SCREENSHOT_MAX_PIXELS = env_int("GUIDES_SCREENSHOT_MAX_PIXELS", 25_000_000, minimum=1)

@@ -26,6 +26,7 @@ from guides.admin.filters import OutdatedTranslationFilter, ReviewDueFilter
 from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, StepAdminForm, VerifyActionForm
 from guides.admin.funnel import FunnelMixin
 from guides.admin.history import HistoryMixin
+from guides.admin.labels import LabelsMixin
 from guides.admin.translations import TranslationsMixin
 from guides.admin.writing import MarkdownPreviewMixin, admin_media, body_widget
 from guides.models import (
@@ -138,7 +139,7 @@ def outdated_field_names(obj) -> str:
 
 
 @admin.register(Platform)
-class PlatformAdmin(HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
+class PlatformAdmin(LabelsMixin, HistoryMixin, EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = TEXT_AREAS
     list_display = ["name", "slug", "position", "current_app_version", "guide_count"]
     list_editable = ["position"]

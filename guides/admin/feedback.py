@@ -75,6 +75,7 @@ class StepReportAdmin(admin.ModelAdmin):
         "language",
         "problem",
         "seen_instead",
+        "rename_link",
         "app_version",
         "device",
         "variant",
@@ -117,6 +118,14 @@ class StepReportAdmin(admin.ModelAdmin):
             "reported_steps": open_reports_by_step(),
         }
         return TemplateResponse(request, "admin/guides/stepreport/queue.html", context)
+
+    @admin.display(description=_("interface label"))
+    def rename_link(self, report):
+        """From a "renamed" report to renaming the label in every step that quotes it."""
+        if report.problem != StepReport.Problem.RENAMED:
+            return "—"
+        url = reverse("admin:guides_platform_labels", args=[report.guide.platform_id, report.language])
+        return format_html('<a href="{}">{}</a>', url, _("Rename this label everywhere"))
 
     @admin.display(description=_("step"), ordering="step")
     def step_link(self, report):

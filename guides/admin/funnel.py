@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from guides.funnel import funnel_for
 from guides.models import Guide
+from guides.stale_steps import stale_steps
 
 FUNNEL_LINK_TEXT = gettext_lazy("Where readers get stuck")
 
@@ -43,6 +44,7 @@ class FunnelMixin:
             "opts": self.opts,
             "original": guide,
             "rows": rows,
+            "stale": stale_steps(guide),
             "most_done": max((row.done for row in rows), default=0),
             "most_reports": max((row.reports for row in rows), default=0),
         }
