@@ -303,6 +303,9 @@ GUIDES_STALE_RECENT_DAYS = env_int("GUIDES_STALE_RECENT_DAYS", 14, minimum=1)
 GUIDES_STALE_BASELINE_DAYS = env_int("GUIDES_STALE_BASELINE_DAYS", 42, minimum=1)
 GUIDES_STALE_MIN_READERS = env_int("GUIDES_STALE_MIN_READERS", 20, minimum=1)
 
+# manage.py import_guides and the admin's import refuse files larger than this many bytes.
+GUIDES_IMPORT_MAX_BYTES = env_int("GUIDES_IMPORT_MAX_BYTES", 50_000_000, minimum=1)
+
 # Screenshots: uploads larger than this many bytes or pixels are refused (guides.screenshots).
 GUIDES_SCREENSHOT_MAX_BYTES = env_int("GUIDES_SCREENSHOT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 GUIDES_SCREENSHOT_MAX_PIXELS = env_int("GUIDES_SCREENSHOT_MAX_PIXELS", 25_000_000, minimum=1)

@@ -27,6 +27,7 @@ from guides.admin.forms import TEXT_AREAS, GuideAdminForm, OrderedChildForm, Ste
 from guides.admin.funnel import FunnelMixin
 from guides.admin.history import HistoryMixin
 from guides.admin.labels import LabelsMixin
+from guides.admin.transfer import TransferMixin
 from guides.admin.translations import TranslationsMixin
 from guides.admin.writing import MarkdownPreviewMixin, admin_media, body_widget
 from guides.models import (
@@ -165,6 +166,7 @@ class PlatformAdmin(LabelsMixin, HistoryMixin, EditConflictMixin, VersionAdmin, 
 @admin.register(Guide)
 class GuideAdmin(
     SortableAdminBase,
+    TransferMixin,
     TranslationsMixin,
     FunnelMixin,
     HistoryMixin,
@@ -175,7 +177,7 @@ class GuideAdmin(
     form = GuideAdminForm
     formfield_overrides = TEXT_AREAS
     action_form = VerifyActionForm
-    actions = ["mark_verified"]
+    actions = ["mark_verified", "export_guides"]
     list_display = [
         "title",
         "platform",
