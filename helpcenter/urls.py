@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from guides.api import api
 from guides.views import syndication
 from helpcenter import views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("sitemap.xml", syndication.sitemap, name="sitemap"),
     path("robots.txt", syndication.robots, name="robots"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(path("", include("guides.urls")))
