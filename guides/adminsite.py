@@ -3,7 +3,8 @@
 Its index tells editors what needs them (new reports, guides to review). Every admin view that
 can write:
 
-- runs in one transaction, one at a time: editors are few and their saves short, and taking
+- (unless it only reads, whatever its method: ``reads_only``, e.g. a Markdown preview) runs in
+  one transaction, one at a time: editors are few and their saves short, and taking
   turns means that each save sees everything saved before it (a concurrent edit, a step added
   meanwhile, a guide just published), which the checks below rely on. SQLite gives that by its
   write transactions; on PostgreSQL an advisory lock does, given up after a few seconds;
@@ -47,7 +48,7 @@ class HelpCenterAdminSite(admin.AdminSite):
     def _guard_publishing(self, view):
         @wraps(view)
         def guarded(request, *args, **kwargs):
-            if request.method in _SAFE_METHODS:
+            if request.method in _SAFE_METHODS or getattr(view, "reads_only", False):
                 return view(request, *args, **kwargs)
             try:
                 with transaction.atomic():

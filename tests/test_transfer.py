@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 from PIL import Image
 
 from guides import transfer
@@ -120,7 +121,7 @@ def broken(data: dict, change) -> dict:
 def test_a_malformed_file_is_refused_with_where_and_why_and_nothing_is_written(built, change, expected):
     data = broken(exported(built), change)
     Guide.objects.filter(pk=built.pk).delete()
-    with pytest.raises(transfer.ImportError_) as refused:
+    with translation.override("en"), pytest.raises(transfer.ImportError_) as refused:
         transfer.import_guides(data)
     assert any(expected in error for error in refused.value.errors), refused.value.errors
     assert not Guide.objects.filter(slug_fr="built").exists()
@@ -136,10 +137,10 @@ def test_an_oversized_image_names_its_step(built, settings):
 
 
 def test_invalid_json_and_huge_files_are_refused_before_reading(settings, tmp_path):
-    with pytest.raises(transfer.ImportError_, match="not valid JSON"):
+    with pytest.raises(transfer.ImportError_, match="n'est pas un JSON valide"):
         transfer.load(b"{not json")
     settings.GUIDES_IMPORT_MAX_BYTES = 1000
-    with pytest.raises(transfer.ImportError_, match="larger than"):
+    with pytest.raises(transfer.ImportError_, match="dépasse"):
         transfer.load(b" " * 1001)
     huge = tmp_path / "huge.json"
     with huge.open("wb") as out:

@@ -70,6 +70,9 @@ class MarkdownPreviewMixin:
         html = render_markdown(text[:PREVIEW_LIMIT])
         return HttpResponse(format_html('<div class="markdown-preview-content">{}</div>', html))
 
+    # A POST that writes nothing: it need not wait for, nor hold up, the admin's writes.
+    preview_view.reads_only = True
+
 
 def body_widget(db_field, kwargs: dict) -> dict:
     """``formfield_for_dbfield`` keyword arguments giving a step body (in any language) its
