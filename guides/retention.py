@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from guides.models import GuideVote, MissedSearch, OutboxMessage, RateLimitCounter, StepCompletion, StepReport
 
@@ -70,7 +71,8 @@ def delete_expired_rate_limit_counters(now: datetime) -> int:
 
 def delete_old_missed_searches(now: datetime) -> int:
     """Counts of searches without results older than ``GUIDES_MISSED_SEARCH_DAYS``."""
-    since = now.date() - timedelta(days=settings.GUIDES_MISSED_SEARCH_DAYS)
+    # Days are the site's local days, as counted (``guides.search.missed``), not UTC's.
+    since = timezone.localdate(now) - timedelta(days=settings.GUIDES_MISSED_SEARCH_DAYS)
     deleted, _by_model = MissedSearch.objects.filter(day__lt=since).delete()
     return deleted
 

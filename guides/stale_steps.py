@@ -53,7 +53,7 @@ def stale_steps(guide: Guide | None = None) -> list[StaleStep]:
     found, previous = [], None
     for step in counted:
         if previous is not None and previous.guide_id == step.guide_id:
-            flagged = _flag(previous, step, split.date())
+            flagged = _flag(previous, step, timezone.localdate(split))
             if flagged is not None:
                 found.append(flagged)
         previous = step

@@ -40,7 +40,7 @@ def test_a_step_readers_stopped_going_on_to_is_flagged_with_its_numbers(guide, r
     assert flagged.step == readers_stop_at_step_2
     assert (flagged.before_readers, flagged.recent_readers) == (40, 30)
     assert (flagged.before_percent, flagged.recent_percent) == (90, 20)
-    assert flagged.since == (timezone.now() - timedelta(days=14)).date()
+    assert flagged.since == timezone.localdate(timezone.now() - timedelta(days=14))
 
 
 def test_too_few_readers_or_a_steady_share_flag_nothing(guide, settings):
