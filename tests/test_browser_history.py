@@ -1,6 +1,8 @@
 """History and the funnel in a real browser: compare two versions from the history page, restore
 the older one, and read where readers get stuck, with no request leaving the machine."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,7 +17,8 @@ pytestmark = [
 
 def save_english_title(page, title: str) -> None:
     page.fill("#id_title_en", title)
-    page.locator("input[name=_continue]").click()
+    with page.expect_navigation():  # the message of this save, not the one before's
+        page.locator("input[name=_continue]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
 
 
@@ -35,6 +38,9 @@ def test_an_editor_compares_two_versions_and_restores_the_older_one(signed_in, l
 
     page.get_by_role("link", name="History").click()
     page.locator("#change-history tbody tr").first.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/history/\d+/$"))
+    # The restore page puts the version back in a transaction it then undoes: slower than most.
+    expect(page.locator("input[name=_save]")).to_be_visible(timeout=60_000)
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     guide.refresh_from_db()
