@@ -17,6 +17,17 @@ class ProgressForm(forms.Form):
     done = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
 
 
+def app_version_field() -> forms.CharField:
+    """The app version a reader used, which readers may leave out: asked by reports and
+    confirmations alike."""
+    return forms.CharField(
+        label=_("App version (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Often shown in the app's settings, under “About”."),
+    )
+
+
 class StepReportForm(forms.ModelForm):
     problem = forms.ChoiceField(label=_("What is wrong?"), choices=StepReport.Problem.choices, widget=forms.RadioSelect)
     seen_instead = forms.CharField(
@@ -26,12 +37,7 @@ class StepReportForm(forms.ModelForm):
         help_text=_("For example the exact name of the button, or the screen you are on."),
     )
     device = forms.ChoiceField(label=_("Your device"), choices=StepReport.Device.choices, widget=forms.RadioSelect)
-    app_version = forms.CharField(
-        label=_("App version (optional)"),
-        max_length=40,
-        required=False,
-        help_text=_("Often shown in the app's settings, under “About”."),
-    )
+    app_version = app_version_field()
     contact_email = forms.EmailField(
         label=_("Your e-mail (optional)"),
         required=False,
@@ -88,12 +94,7 @@ class ConfirmationForm(forms.Form):
 class ConfirmationDetailsForm(forms.Form):
     """Then, if the reader wishes, what they used: for editors to know which app version works."""
 
-    app_version = forms.CharField(
-        label=_("App version (optional)"),
-        max_length=40,
-        required=False,
-        help_text=_("Often shown in the app's settings, under “About”."),
-    )
+    app_version = app_version_field()
     device = forms.ChoiceField(
         label=_("Your device (optional)"),
         choices=StepReport.Device.choices,

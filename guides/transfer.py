@@ -129,7 +129,7 @@ def _screenshot_data(shot: Screenshot) -> dict:
 # ---- Import ----
 
 
-class ImportError_(Exception):
+class ImportRefused(Exception):
     """The file is refused: ``errors`` says where and why, and nothing was written."""
 
     def __init__(self, errors: list[str]):
@@ -151,15 +151,15 @@ def max_bytes() -> int:
 
 
 def load(raw: bytes) -> dict:
-    """The file's content, or ``ImportError_`` for a file too large or not JSON."""
+    """The file's content, or ``ImportRefused`` for a file too large or not JSON."""
     if len(raw) > max_bytes():
-        raise ImportError_([_("The file is larger than %(limit)d MB.") % {"limit": max_bytes() // 1_000_000}])
+        raise ImportRefused([_("The file is larger than %(limit)d MB.") % {"limit": max_bytes() // 1_000_000}])
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
-        raise ImportError_([_("The file is not valid JSON: %(error)s") % {"error": error}]) from error
+        raise ImportRefused([_("The file is not valid JSON: %(error)s") % {"error": error}]) from error
     if not isinstance(data, dict):
-        raise ImportError_([_("The file does not hold guides.")])
+        raise ImportRefused([_("The file does not hold guides.")])
     return data
 
 
@@ -173,7 +173,7 @@ def import_guides(data: dict, *, keep_status: bool = False, dry_run: bool = Fals
         with transaction.atomic():
             _write(checked, keep_status)
     except IntegrityError as error:  # an address another guide of the site already has
-        raise ImportError_(
+        raise ImportRefused(
             [_("A guide of the file takes an address another guide has: %(error)s") % {"error": error}]
         ) from error
     return plan
@@ -194,7 +194,7 @@ class _Checker:
     def check(self) -> _Checked:
         data = self.data
         if data.get("format") != FORMAT:
-            raise ImportError_(
+            raise ImportRefused(
                 [
                     _("Unknown format “%(found)s”: this site reads “%(format)s”.")
                     % {"found": data.get("format"), "format": FORMAT}
@@ -203,7 +203,7 @@ class _Checker:
         platforms = data.get("platforms") or []
         guides = data.get("guides") or []
         if not isinstance(platforms, list) or not isinstance(guides, list):
-            raise ImportError_([_("The file does not hold guides.")])
+            raise ImportRefused([_("The file does not hold guides.")])
         known = {
             getattr(platform, build_localized_fieldname("slug", SOURCE_LANGUAGE)) for platform in Platform.objects.all()
         }
@@ -257,7 +257,7 @@ class _Checker:
                     if upload is not None:
                         images[(g_index, s_index, i_index)] = upload
         if self.errors:
-            raise ImportError_(self.errors)
+            raise ImportRefused(self.errors)
         return _Checked(platforms, guides, images)
 
     def _translated(self, item: dict, name: str, where: str, required: bool = False) -> None:

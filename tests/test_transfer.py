@@ -121,7 +121,7 @@ def broken(data: dict, change) -> dict:
 def test_a_malformed_file_is_refused_with_where_and_why_and_nothing_is_written(built, change, expected):
     data = broken(exported(built), change)
     Guide.objects.filter(pk=built.pk).delete()
-    with translation.override("en"), pytest.raises(transfer.ImportError_) as refused:
+    with translation.override("en"), pytest.raises(transfer.ImportRefused) as refused:
         transfer.import_guides(data)
     assert any(expected in error for error in refused.value.errors), refused.value.errors
     assert not Guide.objects.filter(slug_fr="built").exists()
@@ -130,17 +130,17 @@ def test_a_malformed_file_is_refused_with_where_and_why_and_nothing_is_written(b
 def test_an_oversized_image_names_its_step(built, settings):
     data = exported(built)
     settings.GUIDES_SCREENSHOT_MAX_BYTES = 100
-    with pytest.raises(transfer.ImportError_) as refused:
+    with pytest.raises(transfer.ImportRefused) as refused:
         transfer.import_guides(data)
     # In the language of whoever imports: French here.
     assert any("étape 2, capture d'écran 1" in error and "100" in error for error in refused.value.errors)
 
 
 def test_invalid_json_and_huge_files_are_refused_before_reading(settings, tmp_path):
-    with pytest.raises(transfer.ImportError_, match="n'est pas un JSON valide"):
+    with pytest.raises(transfer.ImportRefused, match="n'est pas un JSON valide"):
         transfer.load(b"{not json")
     settings.GUIDES_IMPORT_MAX_BYTES = 1000
-    with pytest.raises(transfer.ImportError_, match="dépasse"):
+    with pytest.raises(transfer.ImportRefused, match="dépasse"):
         transfer.load(b" " * 1001)
     huge = tmp_path / "huge.json"
     with huge.open("wb") as out:

@@ -61,7 +61,7 @@ class TransferMixin:
             try:
                 data = transfer.load(raw)
                 plan = transfer.import_guides(data, dry_run=True)
-            except transfer.ImportError_ as refused:
+            except transfer.ImportRefused as refused:
                 context.update(form=form, errors=refused.errors)
                 return TemplateResponse(request, "admin/guides/guide/import.html", context, status=422)
             # The file waits, under a name only this page knows, until the editor confirms.
@@ -87,7 +87,7 @@ class TransferMixin:
             raw = waiting.read()
         try:
             plan = transfer.import_guides(transfer.load(raw), keep_status=keep_status and may_publish(request.user))
-        except transfer.ImportError_ as refused:
+        except transfer.ImportRefused as refused:
             messages.error(request, " ".join(refused.errors))
             return HttpResponseRedirect(request.path)
         default_storage.delete(name)

@@ -19,12 +19,12 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dry_run=False, keep_status=False, **options):
         try:
             if file.stat().st_size > transfer.max_bytes():
-                raise transfer.ImportError_([f"{file} is larger than the import limit."])
+                raise transfer.ImportRefused([f"{file} is larger than the import limit."])
             data = transfer.load(file.read_bytes())
             plan = transfer.import_guides(data, keep_status=keep_status, dry_run=dry_run)
         except OSError as error:
             raise CommandError(str(error)) from error
-        except transfer.ImportError_ as error:
+        except transfer.ImportRefused as error:
             raise CommandError("Nothing was imported:\n" + "\n".join(error.errors)) from error
         verb = "Would create" if dry_run else "Created"
         for platform in plan.platforms_created:
