@@ -58,6 +58,10 @@ def test_the_header_box_and_the_keyboard_reach_the_results(watched_page, live_se
     expect(page).to_have_url(re.compile(r"/fr/search/\?q=parametres$"))
     expect(page.locator(".search-result")).to_have_count(1)
     expect(page.locator(".search-result mark").first).to_have_text(re.compile("^paramètres$", re.IGNORECASE))
+    # htmx takes the form over once the page has loaded: under load, an Enter pressed before
+    # that submits it the plain way, which announces nothing.
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.htmx !== undefined")
 
     box = page.get_by_label("Que voulez-vous faire ?")
     box.focus()
