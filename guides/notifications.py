@@ -10,11 +10,12 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from guides.groups import EDITORS
+from guides.groups import EDITORS, PUBLISHERS
 from guides.models import StepReport
 from guides.reported_steps import by_step
 
@@ -45,6 +46,14 @@ def editor_addresses() -> list[str]:
     """Addresses of the active members of the Editors group: the digest's recipients."""
     editors = get_user_model().objects.filter(is_active=True, groups__name=EDITORS).exclude(email="")
     return sorted(set(editors.values_list("email", flat=True)))
+
+
+def publisher_addresses() -> list[str]:
+    """Addresses of the active members of the Publishers group and of superusers: who hears
+    that a guide or a change waits for approval."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    publishers = users.filter(Q(groups__name=PUBLISHERS) | Q(is_superuser=True))
+    return sorted(set(publishers.values_list("email", flat=True)))
 
 
 def report_digest(reports: list[StepReport], recipients: list[str]) -> EmailMessage:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone, translation
@@ -31,10 +30,9 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from guides.change_messages import field_label
-from guides.groups import PUBLISHERS
 from guides.models import Guide, Prerequisite, Proposal, Screenshot, Step, StepVariant
 from guides.models.content import language_codes
-from guides.notifications import message
+from guides.notifications import message, publisher_addresses
 from guides.ordering import lock, save_in_order
 from guides.outbox import queue
 
@@ -411,12 +409,6 @@ def _difference(label: str, before: str, after: str, changed_since: bool) -> Fie
 
 
 # ---- E-mails ----
-
-
-def publisher_addresses() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    publishers = users.filter(models.Q(groups__name=PUBLISHERS) | models.Q(is_superuser=True))
-    return sorted(set(publishers.values_list("email", flat=True)))
 
 
 def _waiting_message(proposal: Proposal) -> EmailMessage | None:

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import Guide
-from guides.notifications import message
+from guides.notifications import message, publisher_addresses
 from guides.outbox import queue
 from guides.publishing import may_publish
 
@@ -55,8 +55,6 @@ def tell(action: str, guide: Guide, user, comment: str) -> None:
     with translation.override(settings.GUIDES_EDITORS_LANGUAGE):
         context = {"guide": guide, "comment": comment, "url": url}
         if action == "_submit_for_review":
-            from guides.proposals import publisher_addresses  # which imports the admin's models
-
             recipients = publisher_addresses()
             if recipients:
                 author = user.get_full_name() or user.get_username()
