@@ -26,10 +26,11 @@ def test_results_follow_the_typing_without_a_page_load(watched_page, live_server
     expect(box).to_be_focused()
 
     page.keyboard.type("unlink acount", delay=30)  # a typo, typed quickly: only the last search counts
+    # Under load a pause in the typing outlasts the delay: results for "unlink acou" come first.
+    expect(page).to_have_url(re.compile(r"/en/search/\?q=unlink(\+|%20)acount$"))
     expect(page.locator(".search-result")).to_have_count(1)
     expect(page.locator("#announcer")).to_have_text("1 guide found")
     expect(page.locator(".search-result mark").first).to_have_text("Unlink")
-    assert re.search(r"/en/search/\?q=unlink(\+|%20)acount$", page.url)
     assert page.evaluate("window.sameDocument === true")
 
     box.fill("")
